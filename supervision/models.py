@@ -1,0 +1,1 @@
+"""Supervision sessions, findings and recommendations (a later issue)."""

@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaLevel(models.TextChoices):
+    PROVINCE = "province", _("Province / city")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune / ward")
+
+
+class UnitKind(models.TextChoices):
+    AGENCY = "agency", _("Agency")
+    SERVICE = "service", _("Public service unit")
+
+
+class ManagementLevel(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+class Sector(models.TextChoices):
+    EDUCATION = "education", _("Education and training")
+    VOCATIONAL = "vocational", _("Vocational education")
+    HEALTH = "health", _("Health and population")
+    CULTURE = "culture", _("Culture, sports and tourism")
+    INFORMATION = "information", _("Information and communications")
+    SCIENCE = "science", _("Science and technology")
+    ECONOMIC = "economic", _("Economic and other services")
+
+
+class AutonomyGroup(models.IntegerChoices):
+    GROUP_1 = 1, _("Group 1: covers recurrent and investment spending")
+    GROUP_2 = 2, _("Group 2: covers recurrent spending")
+    GROUP_3 = 3, _("Group 3: covers part of recurrent spending")
+    GROUP_4 = 4, _("Group 4: state covers recurrent spending")
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("Official")
+    CLERK = "clerk", _("Clerk")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMIN = "admin", _("Administrator")
