@@ -160,15 +160,20 @@ class Unit(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="unit_code_unique_when_set"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="unit_code_unique_when_set",
+                violation_error_message=_("Another unit already has this code."),
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gt=models.F("established_on")),
                 name="unit_closed_after_established",
+                violation_error_message=_("The closing date must be after the establishment date."),
             ),
             models.CheckConstraint(
                 condition=Q(kind=UnitKind.SERVICE) | Q(autonomy_group__isnull=True),
                 name="unit_autonomy_only_for_service",
+                violation_error_message=_("Only public service units have an autonomy group."),
             ),
             models.CheckConstraint(
                 condition=Q(autonomy_group__isnull=True) | Q(autonomy_group__in=[1, 2, 3, 4]),
@@ -177,6 +182,7 @@ class Unit(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=UnitKind.AGENCY) | ~Q(sector=""),
                 name="unit_service_has_sector",
+                violation_error_message=_("A public service unit needs a sector."),
             ),
             models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"),
             models.CheckConstraint(

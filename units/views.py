@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -80,13 +80,17 @@ def unit_edit(request, pk: int):
         raise PermissionDenied
     form = UnitEditForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        services.unit_update(
-            unit_id=unit.pk,
-            actor=request.user,
-            data={f: form.cleaned_data[f] for f in form.changed_data},
-        )
-        messages.success(request, _("The unit was saved."))
-        return redirect("units:unit_detail", pk=unit.pk)
+        try:
+            services.unit_update(
+                unit_id=unit.pk,
+                actor=request.user,
+                data={f: form.cleaned_data[f] for f in form.changed_data},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect("units:unit_detail", pk=unit.pk)
     return render(request, "units/unit_edit.html", {"unit": unit, "form": form})
 
 

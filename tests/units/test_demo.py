@@ -1,0 +1,74 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.http import QueryDict
+
+from units import selectors
+from units.models import Area, AreaLineage, AuditEntry, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Area.objects.count(),
+        AreaLineage.objects.count(),
+        Unit.objects.count(),
+        User.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_load_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=None)
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+    assert first[0] > 63 + 77
+
+
+def test_ngo_quyen_has_42_service_units_on_01_01_2018(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    official = User.objects.get(username="lanhdao")
+    ngo_quyen = Area.objects.get(code="304", level="district")
+    params = QueryDict(f"area={ngo_quyen.pk}&kind=service&active_on=01/01/2018")
+    filterset = selectors.unit_filterset(user=official, params=params)
+    assert filterset.is_valid()
+    assert filterset.qs.count() == 42
+    folded = selectors.unit_filterset(user=official, params=QueryDict("q=ngo quyen"))
+    accented = selectors.unit_filterset(user=official, params=QueryDict("q=Ngô Quyền"))
+    assert list(folded.qs) == list(accented.qs) != []
+
+
+def test_demo_users_have_their_roles_and_scopes(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    clerk = User.objects.get(username="chuyenvien")
+    assert clerk.roles == {"clerk"}
+    assert clerk.scope_area.name == "Quận Ngô Quyền"
+    assert clerk.check_password("demo12345")
+    assert User.objects.get(username="admin").is_admin
+
+
+def test_province_merger_lineage_is_recorded(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    new = Area.objects.get(code="31", valid_from=dt.date(2025, 7, 1))
+    assert set(new.predecessor_links.values_list("predecessor__name", flat=True)) == {
+        "Thành phố Hải Phòng",
+        "Tỉnh Hải Dương",
+    }
+    assert Area.objects.filter(level="province", valid_to__isnull=True).count() == 34
+
+
+def test_it_refuses_demo_users_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert User.objects.count() == 0
+    call_command("load_demo", "--areas-only")
+    assert Area.objects.exists()
+    assert User.objects.count() == 0
