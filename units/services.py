@@ -42,7 +42,9 @@ def audit_record(
 def unit_update(*, unit_id: int, actor: User, data: dict[str, Any]) -> Unit:
     """Change a unit's code, sector or autonomy group. Its name, parent, area and
     dates change only through restructurings, so history stays explainable."""
-    unit = Unit.objects.select_for_update().select_related("area__parent").get(pk=unit_id)
+    unit = (
+        Unit.objects.select_for_update(of=("self",)).select_related("area__parent").get(pk=unit_id)
+    )
     if not can_change_unit(actor, unit):
         raise PermissionDenied
     unknown = set(data) - set(UNIT_EDITABLE_FIELDS)
