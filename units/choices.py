@@ -42,3 +42,20 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
+
+
+class RestructuringKind(models.TextChoices):
+    ESTABLISH = "establish", _("Establish")
+    MERGE = "merge", _("Merge (absorb)")
+    CONSOLIDATE = "consolidate", _("Consolidate")
+    SPLIT = "split", _("Split")
+    SPIN_OFF = "spin_off", _("Spin off")
+    DISSOLVE = "dissolve", _("Dissolve")
+    EQUITIZE = "equitize", _("Equitize")
+    TRANSFER = "transfer", _("Transfer")
+    RENAME = "rename", _("Rename / re-scope")
+
+
+class LinkRole(models.TextChoices):
+    SOURCE = "source", _("Source")
+    RESULT = "result", _("Result")

@@ -9,7 +9,16 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AreaLevel, AutonomyGroup, ManagementLevel, Role, Sector, UnitKind
+from .choices import (
+    AreaLevel,
+    AutonomyGroup,
+    LinkRole,
+    ManagementLevel,
+    RestructuringKind,
+    Role,
+    Sector,
+    UnitKind,
+)
 from .text import fold
 
 
@@ -147,6 +156,14 @@ class Unit(models.Model):
     )
     established_on = models.DateField(_("established on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "Restructuring",
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -161,7 +178,7 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["code"],
-                condition=~Q(code=""),
+                condition=~Q(code="") & Q(closed_on__isnull=True),
                 name="unit_code_unique_when_set",
                 violation_error_message=_("Another unit already has this code."),
             ),
@@ -206,6 +223,123 @@ class Unit(models.Model):
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.established_on <= day and (self.closed_on is None or day < self.closed_on)
+
+
+class Restructuring(models.Model):
+    """One legal decision that changes the set of units (DESIGN §3). Applied and
+    reversed only by units.restructurings; a reversal keeps the row, marked."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=RestructuringKind.choices)
+    decision_number = models.CharField(_("decision number"), max_length=80)
+    decided_on = models.DateField(_("decided on"))
+    effective_on = models.DateField(_("effective on"))
+    authority = models.CharField(_("issuing authority"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    decision_file = models.FileField(_("decision file"), upload_to="decisions/%Y/", blank=True)
+    new_parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("new managing body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    new_area = models.ForeignKey(
+        Area,
+        verbose_name=_("new area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "User",
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        "User",
+        verbose_name=_("reversed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reversal_reason = models.TextField(_("reason for reversal"), blank=True)
+
+    class Meta:
+        verbose_name = _("restructuring")
+        verbose_name_plural = _("restructurings")
+        ordering = ["-effective_on", "-id"]
+        indexes = [models.Index(fields=["effective_on"], name="restructuring_effective")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=RestructuringKind.values), name="restructuring_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=models.F("decided_on")),
+                name="restructuring_effective_after_decided",
+                violation_error_message=_("The effective date cannot be before the decision date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_number} ({self.get_kind_display()})"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+
+
+class RestructuringLink(models.Model):
+    """A unit's part in a restructuring. `ceases`/`created` say whether this
+    decision closed the source or created the result: the unit-count deltas of
+    DESIGN §4 are read from them. `before` keeps what is restored on reversal."""
+
+    restructuring = models.ForeignKey(Restructuring, on_delete=models.CASCADE, related_name="links")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="links")
+    role = models.CharField(_("role"), max_length=6, choices=LinkRole.choices)
+    ceases = models.BooleanField(default=False)
+    created = models.BooleanField(default=False)
+    staff_moved = models.PositiveIntegerField(_("staff moved"), null=True, blank=True)
+    before = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restructuring", "unit", "role"], name="link_unique_role"
+            ),
+            models.CheckConstraint(condition=Q(role__in=LinkRole.values), name="link_role_valid"),
+            models.CheckConstraint(
+                condition=~(Q(ceases=True) & Q(role=LinkRole.RESULT))
+                & ~(Q(created=True) & Q(role=LinkRole.SOURCE)),
+                name="link_ceases_sources_created_results",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.restructuring} · {self.role} · {self.unit}"
+
+
+class RecomputeMark(models.Model):
+    """A scope × year whose figures must be recomputed, written in the same
+    transaction as the change (DESIGN §5); the recompute job clears it."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="recompute_mark_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.year}"
 
 
 class User(AbstractUser):
