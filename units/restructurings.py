@@ -141,7 +141,7 @@ def _check_counts(kind: str, n_sources: int, has_target: bool, n_new: int) -> No
 
 
 def _lock_units(ids: list[int], lock: bool) -> dict[int, Unit]:
-    queryset = Unit.objects.select_related("area__parent__parent", "parent", "closed_by")
+    queryset = Unit.objects.select_related("area__parent__parent", "parent")
     if lock:
         # Lock in id order so that two clerks never wait on each other in a cycle.
         queryset = queryset.select_for_update(of=("self",)).order_by("id")
@@ -156,6 +156,9 @@ def _check_unit_free(unit: Unit, day: dt.date, *, exclude: int | None = None) ->
     """The unit is active on `day` and no decision touches it on or after `day`."""
     if unit.closed_on is not None and unit.closed_on <= day:
         if unit.closed_by_id:
+            # Read in a new statement: after waiting for a row lock, PostgreSQL
+            # rechecks the locked row but joins come from the older snapshot.
+            closer = Restructuring.objects.get(pk=unit.closed_by_id)
             _fail(
                 _(
                     "Unit %(unit)s has already been restructured by decision %(decision)s "
@@ -163,7 +166,7 @@ def _check_unit_free(unit: Unit, day: dt.date, *, exclude: int | None = None) ->
                 )
                 % {
                     "unit": unit.name,
-                    "decision": unit.closed_by.decision_number,
+                    "decision": closer.decision_number,
                     "date": _date(unit.closed_on),
                 }
             )
