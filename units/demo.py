@@ -639,6 +639,117 @@ def load_users(keys: dict[str, Area]) -> list[tuple[str, str]]:
     return created
 
 
+def _decision(number, decided, effective, authority="UBND quận Ngô Quyền", note=""):
+    from .restructurings import Decision
+
+    return Decision(
+        number=number,
+        decided_on=dt.date.fromisoformat(decided),
+        effective_on=dt.date.fromisoformat(effective),
+        authority=authority,
+        note=note,
+    )
+
+
+def load_restructurings() -> None:
+    """Quận Ngô Quyền 2018–2023 (42 → 36 service units) and a few decisions elsewhere,
+    applied through the same service clerks use. Skips decisions already recorded."""
+    from .models import Restructuring
+    from .restructurings import NewUnit, restructuring_apply
+
+    actor = User.objects.get(username="admin")
+    u = lambda name: Unit.objects.get(name=name, closed_on__isnull=True).pk  # noqa: E731
+    plans = [
+        (
+            "consolidate",
+            _decision(
+                "1520/QĐ-UBND",
+                "2019-07-15",
+                "2019-08-01",
+                note="Hợp nhất hai trường mầm non phường Lạc Viên và Gia Viên",
+            ),
+            lambda: {
+                "source_ids": [u("Trường Mầm non Lạc Viên"), u("Trường Mầm non Gia Viên")],
+                "new_units": [NewUnit(name="Trường Mầm non Lạc Viên - Gia Viên", code="31304043")],
+            },
+        ),
+        (
+            "consolidate",
+            _decision("1105/QĐ-UBND", "2020-06-20", "2020-08-01"),
+            lambda: {
+                "source_ids": [u("Trường Tiểu học Lê Lợi"), u("Trường THCS Lê Lợi")],
+                "new_units": [NewUnit(name="Trường Tiểu học và THCS Lê Lợi", code="31304044")],
+            },
+        ),
+        (
+            "consolidate",
+            _decision("1106/QĐ-UBND", "2020-06-20", "2020-08-01"),
+            lambda: {
+                "source_ids": [u("Trường Mầm non Lê Lợi"), u("Trường Mầm non Máy Tơ")],
+                "new_units": [NewUnit(name="Trường Mầm non Máy Tơ - Lê Lợi", code="31304045")],
+            },
+        ),
+        (
+            "merge",
+            _decision(
+                "2468/QĐ-UBND",
+                "2021-09-10",
+                "2021-10-01",
+                note="Sáp nhập Thư viện và Đài Truyền thanh vào Trung tâm Văn hóa - Thể thao",
+            ),
+            lambda: {
+                "source_ids": [u("Thư viện quận Ngô Quyền"), u("Đài Truyền thanh quận Ngô Quyền")],
+                "target_id": u("Trung tâm Văn hóa - Thể thao quận Ngô Quyền"),
+            },
+        ),
+        (
+            "rename",
+            _decision("2469/QĐ-UBND", "2021-09-10", "2021-10-02"),
+            lambda: {
+                "source_ids": [u("Trung tâm Văn hóa - Thể thao quận Ngô Quyền")],
+                "rename": {"name": "Trung tâm Văn hóa, Thông tin và Thể thao quận Ngô Quyền"},
+            },
+        ),
+        (
+            "dissolve",
+            _decision(
+                "3012/QĐ-UBND",
+                "2023-10-25",
+                "2023-11-01",
+                note="Giải thể, giao nhiệm vụ quản lý chợ cho UBND các phường",
+            ),
+            lambda: {"source_ids": [u("Ban Quản lý chợ quận Ngô Quyền")]},
+        ),
+        (
+            "split",
+            _decision("4410/QĐ-UBND", "2022-03-01", "2022-04-01", "UBND quận Thanh Xuân"),
+            lambda: {
+                "source_ids": [u("Trung tâm Văn hóa - Thông tin và Thể thao quận Thanh Xuân")],
+                "new_units": [
+                    NewUnit(name="Trung tâm Văn hóa - Thông tin quận Thanh Xuân"),
+                    NewUnit(name="Trung tâm Thể dục thể thao quận Thanh Xuân"),
+                ],
+            },
+        ),
+        (
+            "spin_off",
+            _decision("812/QĐ-UBND", "2023-03-01", "2023-04-01", "UBND TP Hồ Chí Minh"),
+            lambda: {
+                "source_ids": [u("Trung tâm Báo chí Thành phố Hồ Chí Minh")],
+                "new_units": [NewUnit(name="Trung tâm Dữ liệu báo chí Thành phố Hồ Chí Minh")],
+            },
+        ),
+        (
+            "equitize",
+            _decision("5120/QĐ-UBND", "2022-11-15", "2023-01-01", "UBND TP Hồ Chí Minh"),
+            lambda: {"source_ids": [u("Trung tâm Tin học và Thông tin tài chính")]},
+        ),
+    ]
+    for kind, decision, arguments in plans:
+        if not Restructuring.objects.filter(decision_number=decision.number).exists():
+            restructuring_apply(actor=actor, kind=kind, decision=decision, **arguments())
+
+
 @transaction.atomic
 def load_demo(*, with_units: bool = True) -> list[tuple[str, str]]:
     """Load everything; returns (username, role) of the demo users."""
@@ -647,4 +758,6 @@ def load_demo(*, with_units: bool = True) -> list[tuple[str, str]]:
         return []
     load_ngo_quyen(keys)
     load_other_units(keys)
-    return load_users(keys)
+    users = load_users(keys)
+    load_restructurings()
+    return users

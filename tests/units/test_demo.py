@@ -72,3 +72,18 @@ def test_it_refuses_demo_users_in_production(settings):
     call_command("load_demo", "--areas-only")
     assert Area.objects.exists()
     assert User.objects.count() == 0
+
+
+def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    ngo_quyen = Area.objects.get(code="304", level="district")
+    count = lambda day: Unit.objects.services().in_area(ngo_quyen).active_on(day).count()  # noqa: E731
+    assert (count(dt.date(2018, 1, 1)), count(dt.date(2023, 12, 31))) == (42, 36)
+    closed = Unit.objects.services().in_area(ngo_quyen).filter(closed_on__isnull=False)
+    assert (
+        closed.count() == 8
+    )  # six reductions: three consolidations (+3 new), a merger of two, a dissolution
+    assert all(unit.closed_by is not None for unit in closed)
+    call_command("load_demo")
+    assert count(dt.date(2023, 12, 31)) == 36
