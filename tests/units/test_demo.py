@@ -81,9 +81,9 @@ def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(settings):
     count = lambda day: Unit.objects.services().in_area(ngo_quyen).active_on(day).count()  # noqa: E731
     assert (count(dt.date(2018, 1, 1)), count(dt.date(2023, 12, 31))) == (42, 36)
     closed = Unit.objects.services().in_area(ngo_quyen).filter(closed_on__isnull=False)
-    assert (
-        closed.count() == 8
-    )  # six reductions: three consolidations (+3 new), a merger of two, a dissolution
+    # Six reductions: three consolidations of two (6 close, 3 new), a merger of two, a
+    # dissolution.
+    assert closed.count() == 9
     assert all(unit.closed_by is not None for unit in closed)
     call_command("load_demo")
     assert count(dt.date(2023, 12, 31)) == 36
