@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AreaLevel, AutonomyGroup, ManagementLevel, Sector, UnitKind
-from .models import Area, Unit
+from .choices import AreaLevel, AutonomyGroup, ManagementLevel, RestructuringKind, Sector, UnitKind
+from .models import Area, Restructuring, Unit
 from .scope import area_subtree_q
 from .text import fold
 
@@ -109,3 +109,32 @@ class UnitFilter(django_filters.FilterSet):
 
     def filter_active_on(self, queryset, name, value):
         return queryset.active_on(value)
+
+
+class RestructuringFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(
+        label=_("Decision number"), field_name="decision_number", lookup_expr="icontains"
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RestructuringKind.choices)
+    effective_from = django_filters.DateFilter(
+        label=_("Effective from"), field_name="effective_on", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    effective_to = django_filters.DateFilter(
+        label=_("Effective to"), field_name="effective_on", lookup_expr="lte", widget=DATE_WIDGET
+    )
+    authority = django_filters.CharFilter(label=_("Issuing authority"), lookup_expr="icontains")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area (and below)"), queryset=Area.objects.all(), method="filter_area"
+    )
+
+    class Meta:
+        model = Restructuring
+        fields = ["number", "kind", "effective_from", "effective_to", "authority", "area"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["area"].widget.choices = area_choices(None)
+
+    def filter_area(self, queryset, name, value):
+        units = Unit.objects.filter(area_subtree_q(value)).values("id")
+        return queryset.filter(links__unit__in=units).distinct()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_history
 
 app_name = "units"
 
@@ -10,6 +10,23 @@ urlpatterns = [
     path("units/export.xlsx", views.unit_export, {"fmt": "xlsx"}, name="unit_export_xlsx"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("restructurings/", views_history.restructuring_list, name="restructuring_list"),
+    path(
+        "restructurings/export.csv",
+        views_history.restructuring_export,
+        {"fmt": "csv"},
+        name="restructuring_export_csv",
+    ),
+    path(
+        "restructurings/export.xlsx",
+        views_history.restructuring_export,
+        {"fmt": "xlsx"},
+        name="restructuring_export_xlsx",
+    ),
+    path(
+        "restructurings/<int:pk>/", views_history.restructuring_detail, name="restructuring_detail"
+    ),
+    path("activity/", views_history.activity, name="activity"),
     path("areas/", views.area_tree, name="area_tree"),
     path("areas/<int:pk>/children/", views.area_tree, name="area_children"),
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import exports, selectors, services
+from . import exports, history, selectors, services
 from .filters import DATE_WIDGET
 from .forms import UnitEditForm
 from .models import Area, Unit
@@ -66,6 +66,7 @@ def unit_detail(request, pk: int):
             "chain": selectors.unit_parent_chain(unit),
             "children": selectors.unit_children(unit),
             "audit": selectors.unit_audit(unit),
+            "lineage": history.unit_lineage(unit),
             "can_change": can_change_unit(request.user, unit),
             "today": timezone.localdate(),
         },

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory
 from units.choices import RestructuringKind as K
@@ -10,6 +11,13 @@ from units.restructurings import Decision, NewUnit, restructuring_apply, restruc
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2020, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; the Vietnamese ones in test_views."""
+    with translation.override("en"):
+        yield
 
 
 def decision(day=DAY, number="15/QĐ-UBND"):
