@@ -1,6 +1,6 @@
 """Reads for restructurings, unit lineage and the activity log."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import LinkRole
 from .filters import RestructuringFilter
@@ -54,7 +54,7 @@ def links_by_role(restructuring: Restructuring) -> tuple[list, list]:
     )
 
 
-def activity(*, user: User, params) -> "QuerySet[AuditEntry]":  # noqa: F821
+def activity(*, user: User, params) -> QuerySet[AuditEntry]:
     """Audit entries: officials and admins see all, others their own; filtered by
     user, object and dates from the URL."""
     queryset = AuditEntry.objects.select_related("actor")

@@ -152,6 +152,21 @@ def _lock_units(ids: list[int], lock: bool) -> dict[int, Unit]:
     return found
 
 
+def _later_link(unit_ids: list[int], day: dt.date, *, exclude: int | None = None):
+    """The latest standing decision on or after `day` that touches one of the units."""
+    return (
+        RestructuringLink.objects.filter(
+            unit_id__in=unit_ids,
+            restructuring__reversed_at__isnull=True,
+            restructuring__effective_on__gte=day,
+        )
+        .exclude(restructuring_id=exclude)
+        .select_related("restructuring", "unit")
+        .order_by("-restructuring__effective_on")
+        .first()
+    )
+
+
 def _check_unit_free(unit: Unit, day: dt.date, *, exclude: int | None = None) -> None:
     """The unit is active on `day` and no decision touches it on or after `day`."""
     if unit.closed_on is not None and unit.closed_on <= day:
@@ -180,17 +195,7 @@ def _check_unit_free(unit: Unit, day: dt.date, *, exclude: int | None = None) ->
             % {"date": _date(day), "unit": unit.name, "est": _date(unit.established_on)},
             "effective_on",
         )
-    later = (
-        RestructuringLink.objects.filter(
-            unit=unit,
-            restructuring__reversed_at__isnull=True,
-            restructuring__effective_on__gte=day,
-        )
-        .exclude(restructuring_id=exclude)
-        .select_related("restructuring")
-        .order_by("-restructuring__effective_on")
-        .first()
-    )
+    later = _later_link([unit.pk], day, exclude=exclude)
     if later is not None:
         _fail(
             _(
@@ -465,16 +470,7 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
     )
     if not can_restructure(actor, plan):
         raise PermissionDenied
-    later = (
-        RestructuringLink.objects.filter(
-            unit_id__in=units,
-            restructuring__reversed_at__isnull=True,
-            restructuring__effective_on__gte=restructuring.effective_on,
-        )
-        .exclude(restructuring=restructuring)
-        .select_related("restructuring", "unit")
-        .first()
-    )
+    later = _later_link(list(units), restructuring.effective_on, exclude=restructuring.pk)
     if later is not None:
         _fail(
             _("Decision %(later)s (effective %(date)s) depends on unit %(unit)s; reverse it first.")

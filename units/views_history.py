@@ -35,19 +35,7 @@ def restructuring_export(request, fmt: str):
         _("Results"),
         _("Reversed"),
     ]
-    rows = (
-        [
-            r.decision_number,
-            r.get_kind_display(),
-            r.decided_on,
-            r.effective_on,
-            r.authority,
-            "; ".join(link.unit.name for link in history.links_by_role(r)[0]),
-            "; ".join(link.unit.name for link in history.links_by_role(r)[1]),
-            _("yes") if r.is_reversed else "",
-        ]
-        for r in filterset.qs
-    )
+    rows = (_restructuring_row(r) for r in filterset.qs)
     name = f"sap-xep-{timezone.localdate():%Y%m%d}"
     if fmt == "csv":
         return exports.csv_response(name, header, rows)
@@ -77,3 +65,17 @@ def activity(request):
         "units/activity.html",
         {"page": page, "query": _query_without(request, "page"), "params": request.GET},
     )
+
+
+def _restructuring_row(r: Restructuring) -> list:
+    sources, results = history.links_by_role(r)
+    return [
+        r.decision_number,
+        r.get_kind_display(),
+        r.decided_on,
+        r.effective_on,
+        r.authority,
+        "; ".join(link.unit.name for link in sources),
+        "; ".join(link.unit.name for link in results),
+        _("yes") if r.is_reversed else "",
+    ]
