@@ -68,3 +68,64 @@ def activity(*, user: User, params) -> QuerySet[AuditEntry]:
     if params.get("object_type"):
         queryset = queryset.filter(object_type=params["object_type"])
     return queryset
+
+
+NODE_W, NODE_H, GAP_X, GAP_Y, NAME_CHARS = 230, 40, 70, 16, 32
+
+
+def lineage_graph(unit: Unit, events: list[Restructuring]) -> dict | None:
+    """A layered drawing of the lineage: units in columns (predecessors left,
+    successors right), an edge from each source to each result of a decision."""
+    names: dict[int, Unit] = {}
+    edges: list[tuple[int, int, Restructuring]] = []
+    for event in events:
+        sources, results = links_by_role(event)
+        for link in [*sources, *results]:
+            names[link.unit_id] = link.unit
+        for s in sources:
+            for r in results:
+                if s.unit_id != r.unit_id:
+                    edges.append((s.unit_id, r.unit_id, event))
+    if not edges:
+        return None
+    layer = dict.fromkeys(names, 0)
+    for _ in range(len(names)):
+        changed = False
+        for s, r, _event in edges:
+            if layer[r] < layer[s] + 1:
+                layer[r], changed = layer[s] + 1, True
+        if not changed:
+            break
+    columns: dict[int, list[Unit]] = {}
+    for unit_id, col in layer.items():
+        columns.setdefault(col, []).append(names[unit_id])
+    place = {}
+    for col, units in columns.items():
+        for row, node in enumerate(sorted(units, key=lambda u: (u.established_on, u.name))):
+            place[node.pk] = (col * (NODE_W + GAP_X), row * (NODE_H + GAP_Y))
+    nodes = [
+        {
+            "unit": node,
+            "x": place[pk][0],
+            "y": place[pk][1],
+            "label": node.name
+            if len(node.name) <= NAME_CHARS
+            else node.name[: NAME_CHARS - 1] + "…",
+            "current": pk == unit.pk,
+        }
+        for pk, node in names.items()
+    ]
+    lines = []
+    for s, r, event in edges:
+        (x1, y1), (x2, y2) = place[s], place[r]
+        x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
+        mid = (x1 + x2) / 2
+        lines.append({"d": f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}", "event": event})
+    return {
+        "nodes": nodes,
+        "edges": lines,
+        "width": (max(layer.values()) + 1) * (NODE_W + GAP_X) - GAP_X + 2,
+        "height": max(len(c) for c in columns.values()) * (NODE_H + GAP_Y) - GAP_Y + 2,
+        "node_w": NODE_W,
+        "node_h": NODE_H,
+    }

@@ -337,6 +337,27 @@ def can_restructure(user: User, plan: Plan) -> bool:
     return all(can_change_unit(user, unit) for unit in touched)
 
 
+def can_reverse(user: User, restructuring: Restructuring) -> bool:
+    """Whether `user` may reverse the decision (its units are all in scope)."""
+    units = [link.unit for link in restructuring.links.select_related("unit__area__parent")]
+    return _can_reverse(user, restructuring, units)
+
+
+def _can_reverse(user: User, restructuring: Restructuring, units: list[Unit]) -> bool:
+    plan = Plan(
+        restructuring.kind,
+        None,
+        units,
+        None,
+        [],
+        [],
+        {},
+        restructuring.new_parent,
+        restructuring.new_area,
+    )
+    return can_restructure(user, plan)
+
+
 def _mark(areas: list[Area], day: dt.date) -> None:
     years = range(day.year, max(day.year, timezone.localdate().year) + 1)
     RecomputeMark.objects.bulk_create(
@@ -457,18 +478,7 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
         _fail(_("Give the reason for the reversal."), "reason")
     links = list(restructuring.links.select_related("unit__area__parent__parent"))
     units = _lock_units([link.unit_id for link in links], lock=True)
-    plan = Plan(
-        restructuring.kind,
-        None,
-        [u for u in units.values()],
-        None,
-        [],
-        [],
-        {},
-        restructuring.new_parent,
-        restructuring.new_area,
-    )
-    if not can_restructure(actor, plan):
+    if not _can_reverse(actor, restructuring, list(units.values())):
         raise PermissionDenied
     later = _later_link(list(units), restructuring.effective_on, exclude=restructuring.pk)
     if later is not None:

@@ -68,3 +68,21 @@ def visible_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
     if user.scope_unit_id:
         return queryset.filter(id__in=unit_subtree_ids(user.scope_unit_id))
     return queryset
+
+
+def changeable_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units `user` may restructure: admins all, clerks their scope, others none."""
+    if user.is_admin:
+        return queryset
+    if Role.CLERK not in user.roles:
+        return queryset.none()
+    if user.scope_area_id:
+        return queryset.filter(area_subtree_q(user.scope_area))
+    if user.scope_unit_id:
+        return queryset.filter(id__in=unit_subtree_ids(user.scope_unit_id))
+    return queryset
+
+
+def may_restructure(user: User) -> bool:
+    """Whether the user may open the restructuring form at all."""
+    return user.is_authenticated and (user.is_admin or Role.CLERK in user.roles)

@@ -81,6 +81,30 @@ def _children_valid_on(day: dt.date) -> Q:
     )
 
 
+def org_nodes(*, user: User, day: dt.date, parent: Unit | None) -> list[Unit]:
+    """The organisation tree as it stood on `day`: units active then directly under
+    `parent` (for the top, those whose managing body the user cannot see), each with
+    `.child_count` and `.service_count` of its active direct children."""
+    visible = visible_units(user, Unit.objects.active_on(day))
+    if parent is not None:
+        queryset = visible.filter(parent=parent)
+    else:
+        queryset = visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("id")))
+    active_child = Q(children__established_on__lte=day) & (
+        Q(children__closed_on__isnull=True) | Q(children__closed_on__gt=day)
+    )
+    return list(
+        queryset.select_related("area")
+        .annotate(
+            child_count=Count("children", filter=active_child),
+            service_count=Count(
+                "children", filter=active_child & Q(children__kind=UnitKind.SERVICE)
+            ),
+        )
+        .order_by("kind", "name_folded")
+    )
+
+
 def units_in_ended_areas(day: dt.date) -> int:
     """Active service units on `day` still recorded in an area no longer valid then
     (e.g. a district after 1/7/2025 before its units were transferred)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_history
+from . import views, views_history, views_wizard
 
 app_name = "units"
 
@@ -26,7 +26,20 @@ urlpatterns = [
     path(
         "restructurings/<int:pk>/", views_history.restructuring_detail, name="restructuring_detail"
     ),
+    path(
+        "restructurings/<int:pk>/reverse/",
+        views_wizard.restructuring_reverse_view,
+        name="restructuring_reverse",
+    ),
+    path("restructurings/new/", views_wizard.restructuring_new, name="restructuring_new"),
+    path(
+        "restructurings/new/<str:key>/<slug:step>/",
+        views_wizard.restructuring_step,
+        name="restructuring_step",
+    ),
     path("activity/", views_history.activity, name="activity"),
     path("areas/", views.area_tree, name="area_tree"),
+    path("organisation/", views.org_tree, name="org_tree"),
+    path("organisation/<int:pk>/children/", views.org_tree, name="org_children"),
     path("areas/<int:pk>/children/", views.area_tree, name="area_children"),
 ]

@@ -58,6 +58,7 @@ def unit_detail(request, pk: int):
     unit = get_object_or_404(
         visible_units(request.user, Unit.objects.select_related("area__parent", "parent")), pk=pk
     )
+    lineage = history.unit_lineage(unit)
     return render(
         request,
         "units/unit_detail.html",
@@ -66,7 +67,8 @@ def unit_detail(request, pk: int):
             "chain": selectors.unit_parent_chain(unit),
             "children": selectors.unit_children(unit),
             "audit": selectors.unit_audit(unit),
-            "lineage": history.unit_lineage(unit),
+            "lineage": lineage,
+            "graph": history.lineage_graph(unit, lineage),
             "can_change": can_change_unit(request.user, unit),
             "today": timezone.localdate(),
         },
@@ -111,6 +113,24 @@ def area_tree(request, pk: int | None = None):
         return render(request, "units/area_tree.html#children", context)
     context["unplaced"] = selectors.units_in_ended_areas(day)
     return render(request, "units/area_tree.html", context)
+
+
+@login_required
+def org_tree(request, pk: int | None = None):
+    day = _date_param(request, "on") or timezone.localdate()
+    parent = None
+    if pk is not None:
+        parent = get_object_or_404(visible_units(request.user, Unit.objects.all()), pk=pk)
+    context = {
+        "day": day,
+        "nodes": selectors.org_nodes(user=request.user, day=day, parent=parent),
+        "date_widget": DATE_WIDGET.render("on", day),
+    }
+    if parent is not None:
+        if not request.htmx:
+            raise Http404
+        return render(request, "units/org_tree.html#children", context)
+    return render(request, "units/org_tree.html", context)
 
 
 def health(request):

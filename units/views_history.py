@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import exports, history
+from .forms import ReverseForm
 from .models import Restructuring
+from .restructurings import can_reverse
+from .scope import may_restructure
 from .views import PAGE_SIZE, _query_without
 
 
@@ -16,7 +19,12 @@ def restructuring_list(request):
     filterset = history.restructuring_filterset(params=request.GET)
     queryset = filterset.qs if filterset.is_valid() else Restructuring.objects.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "query": _query_without(request, "page")}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": _query_without(request, "page"),
+        "may_record": may_restructure(request.user),
+    }
     return render(request, "units/restructuring_list.html", context)
 
 
@@ -52,7 +60,14 @@ def restructuring_detail(request, pk: int):
     return render(
         request,
         "units/restructuring_detail.html",
-        {"r": restructuring, "sources": sources, "results": results},
+        {
+            "r": restructuring,
+            "sources": sources,
+            "results": results,
+            "reverse_form": ReverseForm()
+            if not restructuring.is_reversed and can_reverse(request.user, restructuring)
+            else None,
+        },
     )
 
 
