@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -137,6 +139,7 @@ def _picker(request, key, draft, step, extra):
         "query": query,
         "candidates": wizard.candidates(request.user, draft, query),
         "pick_action": "target" if step == "results" else "add",
+        "limit": wizard.PICKER_LIMIT,
         **extra,
     }
     if request.htmx:
@@ -151,6 +154,12 @@ def _pickable(request, draft) -> int | None:
     day = wizard.effective_on(draft)
     allowed = changeable_units(request.user, Unit.objects.active_on(day).filter(pk=value))
     return int(value) if allowed.exists() else None
+
+
+def _back_to_picker(request, key, step):
+    url = reverse("units:restructuring_step", args=[key, step])
+    query = request.POST.get("q", "")
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
 def _step_sources(request, key, draft):
@@ -172,7 +181,7 @@ def _step_sources(request, key, draft):
             errors.append(_source_count_message(draft["kind"], low, high))
         wizard.draft_save(request.session, key, draft)
         if not errors:
-            return redirect("units:restructuring_step", key=key, step="sources")
+            return _back_to_picker(request, key, "sources")
     extra = {"chosen": wizard.chosen_units(draft["sources"]), "errors": errors}
     return _picker(request, key, draft, "sources", extra)
 
@@ -276,7 +285,7 @@ def _results_merge(request, key, draft):
             errors.append(_("Choose the unit that absorbs the others."))
         wizard.draft_save(request.session, key, draft)
         if not errors:
-            return redirect("units:restructuring_step", key=key, step="results")
+            return _back_to_picker(request, key, "results")
     target = wizard.chosen_units([draft["target"]]) if draft.get("target") else []
     extra = {"sources": wizard.chosen_units(draft["sources"]), "target": target, "errors": errors}
     return _picker(request, key, draft, "results", extra)

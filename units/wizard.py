@@ -107,8 +107,10 @@ def effective_on(draft: dict) -> dt.date | None:
 
 def step_done(draft: dict, step: str) -> bool:
     kind = draft.get("kind")
+    if not kind:
+        return False
     if step == "kind":
-        return bool(kind)
+        return True
     if step == "decision":
         return bool(draft.get("decision"))
     if step == "sources":

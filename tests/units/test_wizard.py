@@ -43,6 +43,8 @@ def start(client, user, kind, **params):
     assert response.status_code == 302
     url = response.url
     key = url.split("/")[-3]
+    page = client.get(url).content.decode()
+    assert "Hợp nhất" in page and "Chia" in page  # every kind is offered
     assert client.post(url, {"kind": kind}).status_code == 302
     return key
 
@@ -143,6 +145,11 @@ def test_picker_offers_only_units_in_scope_and_active(client, clerk, schools, ot
     assert 'id="candidates"' in html and "<html" not in html
     assert schools[0].name in html
     assert outside.name not in html and closed.name not in html
+    # Adding keeps the search, so the next unit is one click away.
+    response = client.post(
+        step_url(key, "sources"), {"action": "add", "unit": schools[0].pk, "q": "tiểu học"}
+    )
+    assert response.url == step_url(key, "sources") + "?q=ti%E1%BB%83u+h%E1%BB%8Dc"
     # Posting an id by hand does not get round the picker.
     response = client.post(step_url(key, "sources"), {"action": "add", "unit": outside.pk})
     assert "ngoài phạm vi" in response.content.decode()
