@@ -1,10 +1,21 @@
-from django.contrib import admin
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .area_changes import apply_area_changes, plan_area_changes
+from .forms import DecisionForm
 from .models import Area, AreaLineage, AuditEntry, Unit, User
+from .restructurings import Decision
 from .services import audit_record, snapshot
+
+JULY_2025 = dt.date(2025, 7, 1)
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -40,6 +51,52 @@ class AreaAdmin(AuditedAdmin):
     list_filter = ["level"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
+    actions = ["move_units_of_ended_areas"]
+
+    @admin.action(description=_("Move the units of these ended areas (2025 rules)"))
+    def move_units_of_ended_areas(self, request, queryset):
+        """Shows the plan with a decision form; applies it when the form is posted."""
+        if not getattr(request.user, "is_admin", False):
+            raise PermissionDenied
+        form = DecisionForm(
+            request.POST if "confirm" in request.POST else None,
+            initial={"effective_on": JULY_2025},
+        )
+        day = form.cleaned_data["effective_on"] if form.is_valid() else JULY_2025
+        plans = [(area, plan_area_changes(area=area, day=day)) for area in queryset]
+        if form.is_valid():
+            d = form.cleaned_data
+            decision = Decision(
+                d["number"], d["decided_on"], d["effective_on"], d["authority"], d["note"]
+            )
+            try:
+                with transaction.atomic():
+                    results = [
+                        apply_area_changes(plan=plan, decision=decision, actor=request.user)
+                        for _area, plan in plans
+                    ]
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                moved = sum(r["moved"] for r in results)
+                dissolved = sum(r["dissolved"] for r in results)
+                self.message_user(
+                    request,
+                    gettext("%(moved)s units moved and %(dissolved)s bodies dissolved.")
+                    % {"moved": moved, "dissolved": dissolved},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move the units of ended areas"),
+            "form": form,
+            "plans": plans,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/units/area/area_changes.html", context)
 
 
 @admin.register(AreaLineage)

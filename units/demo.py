@@ -17,6 +17,7 @@ MERGER_EFFECTIVE = dt.date(2025, 7, 1)
 MERGER_DECISION = "Nghị quyết 202/2025/QH15"
 WARD_MERGER_EFFECTIVE = dt.date(2025, 1, 1)
 DISTRICT_END = dt.date(2025, 6, 30)
+WARDS_2025_DECISION = "1656/NQ-UBTVQH15"
 DEMO_PASSWORD = "demo12345"
 
 S, A = UnitKind.SERVICE, UnitKind.AGENCY
@@ -80,6 +81,8 @@ OTHER_UNITS = [
     ("01000000", "Bộ Nội vụ", A, "central", "", None, None, "p01", "1945-08-28"),
     ("01000001", "Ủy ban nhân dân thành phố Hà Nội", A, "province", "", None, None, "p01", "1945-10-01"),
     ("01000002", "Sở Nội vụ thành phố Hà Nội", A, "province", "", None, "01000001", "p01", "1995-01-01"),
+    ("01000003", "Sở Giáo dục và Đào tạo thành phố Hà Nội", A, "province", "", None, "01000001", "p01", "1995-01-01"),
+    ("01000004", "Sở Y tế thành phố Hà Nội", A, "province", "", None, "01000001", "p01", "1995-01-01"),
     ("01009000", "Ủy ban nhân dân quận Thanh Xuân", A, "district", "", None, "01000001", "d009", "1996-12-22"),
     ("01009001", "Trung tâm Y tế quận Thanh Xuân", S, "district", HEALTH, 3, "01009000", "d009", "2007-01-01"),
     ("01009002", "Ban Quản lý dự án đầu tư xây dựng quận Thanh Xuân", S, "district", ECON, 2, "01009000", "d009", "2012-03-01"),
@@ -179,7 +182,28 @@ def load_areas() -> dict[str, Area]:
             valid_to=DISTRICT_END,
         )
     _load_wards(keys)
+    _load_wards_after_july_2025(keys)
     return keys
+
+
+def _load_wards_after_july_2025(keys: dict[str, Area]) -> None:
+    """The wards of former Thanh Xuân from 1/7/2025 (NQ 1656/NQ-UBTVQH15), directly
+    under the province, with a lineage link from every ward that gave them area."""
+    for row in _rows("wards_2025_07_sample.csv"):
+        ward = _area(
+            code=row["ward_code"],
+            name=row["ward_name"],
+            level=AreaLevel.COMMUNE,
+            parent=keys[f"n{row['province_code']}"],
+            valid_from=MERGER_EFFECTIVE,
+        )
+        keys[f"w{row['ward_code']}@2025-07"] = ward
+        for old in row["predecessors"].split():
+            AreaLineage.objects.get_or_create(
+                predecessor=keys.get(f"w{old}@2025") or keys[f"w{old}"],
+                successor=ward,
+                defaults={"effective_on": MERGER_EFFECTIVE, "decision": WARDS_2025_DECISION},
+            )
 
 
 def _load_wards(keys: dict[str, Area]) -> None:
@@ -333,6 +357,21 @@ def load_other_units(keys: dict[str, Area]) -> None:
                 established_on=dt.date(1996, 12, 22),
             )
 
+    # The People's Committees of the wards formed on 1/7/2025 (no code given yet).
+    city = Unit.objects.get(code="01000001")
+    for key, area in sorted(keys.items()):
+        if key.endswith("@2025-07") and not Unit.objects.filter(area=area).exists():
+            unit = Unit(
+                name="Ủy ban nhân dân " + area.name.replace("Phường", "phường", 1),
+                kind=A,
+                level=ManagementLevel.COMMUNE,
+                parent=city,
+                area=area,
+                established_on=MERGER_EFFECTIVE,
+            )
+            unit.full_clean()
+            unit.save()
+
 
 def load_users(keys: dict[str, Area]) -> list[tuple[str, str]]:
     created = []
@@ -472,4 +511,25 @@ def load_demo(*, with_units: bool = True) -> list[tuple[str, str]]:
     load_other_units(keys)
     users = load_users(keys)
     load_restructurings()
+    load_2025_transfers(keys)
     return users
+
+
+def load_2025_transfers(keys: dict[str, Area]) -> None:
+    """Quận Thanh Xuân on 1/7/2025: its units go to the new wards, the city's
+    departments and the city, by the same rules as `manage.py apply_area_changes`."""
+    from .area_changes import apply_area_changes, plan_area_changes
+    from .models import Restructuring
+
+    if Restructuring.objects.filter(decision_number=WARDS_2025_DECISION).exists():
+        return
+    decision = _decision(
+        WARDS_2025_DECISION,
+        "2025-06-16",
+        MERGER_EFFECTIVE.isoformat(),
+        authority="Ủy ban Thường vụ Quốc hội",
+        note="Sắp xếp đơn vị hành chính cấp xã của thành phố Hà Nội; kết thúc hoạt động "
+        "cấp huyện từ 01/07/2025 (Luật Tổ chức chính quyền địa phương số 72/2025/QH15).",
+    )
+    plan = plan_area_changes(area=keys["d009"], day=MERGER_EFFECTIVE)
+    apply_area_changes(plan=plan, decision=decision, actor=User.objects.get(username="admin"))

@@ -87,3 +87,19 @@ def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(settings):
     assert all(unit.closed_by is not None for unit in closed)
     call_command("load_demo")
     assert count(dt.date(2023, 12, 31)) == 36
+
+
+def test_thanh_xuan_units_are_transferred_on_1_july_2025(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    july, june = dt.date(2025, 7, 1), dt.date(2025, 6, 30)
+    thanh_xuan = Area.objects.get(code="009", level="district")
+    hanoi = thanh_xuan.parent
+    before = Unit.objects.services().active_on(june).in_area(hanoi).count()
+    assert Unit.objects.services().active_on(july).in_area(hanoi).count() == before
+    assert not Unit.objects.active_on(july).in_area(thanh_xuan).exists()
+    school = Unit.objects.active_on(july).get(name="Trường Tiểu học Kim Giang")
+    assert school.area.name == "Phường Khương Đình"
+    assert school.parent.name == "Ủy ban nhân dân phường Khương Đình"
+    old = Unit.objects.get(name="Trường Tiểu học Kim Giang", closed_on=july)
+    assert old.closed_by.decision_number == "1656/NQ-UBTVQH15"
