@@ -211,7 +211,7 @@ def _to_province(unit, place, day) -> Move | str:
         )
     body = _agency(province, prefix, day)
     if body is None:
-        return _("%(body)s of %(area)s is not recorded as active on that date.") % {
+        return _("No record of %(body)s of %(area)s active on that date.") % {
             "body": body_name,
             "area": province.name,
         }

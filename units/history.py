@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .choices import LinkRole
+from .choices import LinkRole, RestructuringKind
 from .filters import RestructuringFilter
 from .models import AuditEntry, Restructuring, RestructuringLink, Unit, User
 
@@ -82,10 +82,22 @@ def lineage_graph(unit: Unit, events: list[Restructuring]) -> dict | None:
         sources, results = links_by_role(event)
         for link in [*sources, *results]:
             names[link.unit_id] = link.unit
-        for s in sources:
-            for r in results:
-                if s.unit_id != r.unit_id:
-                    edges.append((s.unit_id, r.unit_id, event))
+        if event.kind == RestructuringKind.TRANSFER:
+            # Each unit moves on its own: its copy is the result in the same position.
+            pairs = zip(sources, results, strict=False)
+        else:
+            pairs = ((s, r) for s in sources for r in results)
+        edges += [(s.unit_id, r.unit_id, event) for s, r in pairs if s.unit_id != r.unit_id]
+    # Keep only what is connected to the unit (a bulk transfer moves many others).
+    connected, grew = {unit.pk}, True
+    while grew:
+        grew = False
+        for s, r, _event in edges:
+            if (s in connected) != (r in connected):
+                connected |= {s, r}
+                grew = True
+    edges = [e for e in edges if e[0] in connected]
+    names = {pk: u for pk, u in names.items() if pk in connected}
     if not edges:
         return None
     layer = dict.fromkeys(names, 0)

@@ -80,3 +80,17 @@ def test_lineage_graph_puts_each_generation_in_its_own_column(client, official, 
     client.force_login(official)
     page = client.get(reverse("units:unit_detail", args=[a.pk])).content.decode()
     assert page.count('class="edge edge-') == 4 and "gnode current" in page
+
+
+def test_lineage_graph_pairs_each_transferred_unit_with_its_own_copy(clerk, district, agency):
+    a, b = (ServiceUnitFactory(name=f"Trường {n}", area=district) for n in "XY")
+    restructuring_apply(
+        actor=clerk,
+        kind=K.TRANSFER,
+        source_ids=[a.pk, b.pk],
+        new_parent_id=agency.pk,
+        decision=Decision("7/QĐ", dt.date(2021, 1, 1), dt.date(2021, 2, 1), "UBND quận"),
+    )
+    graph = lineage_graph(a, unit_lineage(a))
+    assert [n["unit"].name for n in graph["nodes"]] == ["Trường X", "Trường X"]
+    assert len(graph["edges"]) == 1
