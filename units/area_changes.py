@@ -62,13 +62,9 @@ class AreaChangePlan:
     problems: list[tuple[Unit, str]]
 
 
-def _valid_on(area: Area, day: dt.date) -> bool:
-    return area.is_valid_on(day)
-
-
 def successor(area: Area, day: dt.date) -> Area | None:
     """The area valid on `day` that continues `area` (itself if still valid)."""
-    if _valid_on(area, day):
+    if area.is_valid_on(day):
         return area
     frontier, found, seen = [area], [], {area.pk}
     while frontier:
@@ -80,7 +76,7 @@ def successor(area: Area, day: dt.date) -> Area | None:
             if link.successor_id in seen:
                 continue
             seen.add(link.successor_id)
-            target = found if _valid_on(link.successor, day) else frontier
+            target = found if link.successor.is_valid_on(day) else frontier
             target.append(link.successor)
     if len(found) > 1:
         same_code = [a for a in found if a.code == area.code]
@@ -116,7 +112,7 @@ def plan_area_changes(*, area: Area, day: dt.date) -> AreaChangePlan:
         .order_by("id")
     )
     units.sort(key=_depth_in({u.pk: u for u in units}))  # managing bodies first
-    ended = {u.pk for u in units if not _valid_on(u.area, day)}
+    ended = {u.pk for u in units if not u.area.is_valid_on(day)}
     plan = AreaChangePlan(day, [], [], [])
     dissolving = {
         u.pk

@@ -27,6 +27,17 @@ class KindForm(forms.Form):
     )
 
 
+def _date_field(label, required_message) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DATE_WIDGET,
+        error_messages={
+            "required": required_message,
+            "invalid": _("Write the date as dd/mm/yyyy."),
+        },
+    )
+
+
 class DecisionForm(forms.Form):
     number = forms.CharField(
         label=_("Decision number"),
@@ -34,22 +45,8 @@ class DecisionForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "123/QĐ-UBND"}),
         error_messages={"required": _("The decision number is required.")},
     )
-    decided_on = forms.DateField(
-        label=_("Decided on"),
-        widget=DATE_WIDGET,
-        error_messages={
-            "required": _("The decision date is required."),
-            "invalid": _("Write the date as dd/mm/yyyy."),
-        },
-    )
-    effective_on = forms.DateField(
-        label=_("Effective on"),
-        widget=DATE_WIDGET,
-        error_messages={
-            "required": _("The effective date is required."),
-            "invalid": _("Write the date as dd/mm/yyyy."),
-        },
-    )
+    decided_on = _date_field(_("Decided on"), _("The decision date is required."))
+    effective_on = _date_field(_("Effective on"), _("The effective date is required."))
     authority = forms.CharField(
         label=_("Issuing authority"),
         max_length=200,

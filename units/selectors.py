@@ -38,7 +38,7 @@ def unit_audit(unit: Unit, *, limit: int = 20) -> list[AuditEntry]:
     )
 
 
-def _valid_on(day: dt.date) -> Q:
+def valid_on_q(day: dt.date) -> Q:
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
@@ -59,7 +59,7 @@ def area_service_counts(day: dt.date) -> dict[int, int]:
 def area_nodes(*, day: dt.date, parent: Area | None) -> list[Area]:
     """Areas valid on `day` directly below `parent` (provinces when None), each
     with `.service_count` and `.has_children`."""
-    queryset = Area.objects.filter(_valid_on(day))
+    queryset = Area.objects.filter(valid_on_q(day))
     if parent is None:
         queryset = queryset.filter(level=AreaLevel.PROVINCE)
     else:
@@ -118,7 +118,7 @@ def national_headline(day: dt.date) -> dict:
         "day": day,
         "active_services": services.active_on(day).count(),
         "active_agencies": Unit.objects.filter(kind=UnitKind.AGENCY).active_on(day).count(),
-        "provinces": Area.objects.filter(_valid_on(day), level=AreaLevel.PROVINCE).count(),
+        "provinces": Area.objects.filter(valid_on_q(day), level=AreaLevel.PROVINCE).count(),
     }
 
 

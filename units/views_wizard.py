@@ -147,13 +147,18 @@ def _picker(request, key, draft, step, extra):
     return _render(request, key, draft, step, context)
 
 
-def _pickable(request, draft) -> int | None:
+def _pickable(request, draft, errors: list) -> int | None:
+    """The posted unit id if the user may pick it on the effective date; otherwise
+    None, with the reason added to `errors`."""
     value = request.POST.get("unit", "")
-    if not value.isdigit():
-        return None
     day = wizard.effective_on(draft)
-    allowed = changeable_units(request.user, Unit.objects.active_on(day).filter(pk=value))
-    return int(value) if allowed.exists() else None
+    if (
+        value.isdigit()
+        and changeable_units(request.user, Unit.objects.active_on(day).filter(pk=value)).exists()
+    ):
+        return int(value)
+    errors.append(_("This unit is outside your scope or not active on that date."))
+    return None
 
 
 def _back_to_picker(request, key, step):
@@ -168,10 +173,8 @@ def _step_sources(request, key, draft):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "add":
-            unit_id = _pickable(request, draft)
-            if unit_id is None:
-                errors.append(_("This unit is outside your scope or not active on that date."))
-            elif unit_id not in draft["sources"]:
+            unit_id = _pickable(request, draft, errors)
+            if unit_id is not None and unit_id not in draft["sources"]:
                 draft["sources"] = ([] if high == 1 else draft["sources"]) + [unit_id]
         elif action == "remove":
             draft["sources"] = [i for i in draft["sources"] if str(i) != request.POST.get("unit")]
@@ -271,10 +274,8 @@ def _results_merge(request, key, draft):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "target":
-            unit_id = _pickable(request, draft)
-            if unit_id is None:
-                errors.append(_("This unit is outside your scope or not active on that date."))
-            else:
+            unit_id = _pickable(request, draft, errors)
+            if unit_id is not None:
                 draft["target"] = unit_id
         elif action == "clear_target":
             draft["target"] = None
@@ -293,7 +294,7 @@ def _results_merge(request, key, draft):
 
 def _step_preview(request, key, draft):
     kwargs = wizard.plan_kwargs(draft)
-    form = ConfirmForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    form = ConfirmForm(_posted(request), request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from .choices import AreaLevel, RestructuringKind, UnitKind
 from .models import Area, Unit, User
 from .restructurings import Decision, NewUnit
 from .scope import area_subtree_q, changeable_units
+from .selectors import valid_on_q
 from .text import fold
 
 K = RestructuringKind
@@ -188,10 +189,7 @@ def _root_area(user: User, near: Area | None) -> Area | None:
 def area_options(user: User, day: dt.date, near: Area | None) -> QuerySet[Area]:
     """Areas valid on `day` in the clerk's scope, or in the province of `near`;
     without either, provinces and districts."""
-    valid = Area.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-    ).select_related("parent")
+    valid = Area.objects.filter(valid_on_q(day)).select_related("parent")
     root = _root_area(user, near)
     if root is not None:
         inside = valid.filter(Q(pk=root.pk) | Q(parent=root) | Q(parent__parent=root))
