@@ -5,6 +5,7 @@ eager Celery, local-memory cache, DEBUG on). Production sets DATABASE_URL,
 REDIS_URL, SECRET_KEY and ALLOWED_HOSTS (see README).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -60,10 +61,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "units",
     "supervision",
 ]
@@ -72,7 +75,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reformwatch.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "reformwatch.middleware.SessionIdleMiddleware",
+    "reformwatch.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reformwatch.urls"
@@ -101,6 +107,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render with the project's templates too (templates/units/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if EMBEDDED:
     DATABASES = {
@@ -136,6 +145,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "units.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "units:unit_list"
 LOGOUT_REDIRECT_URL = "landing"
@@ -156,13 +169,48 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Decision files: never served as static files, only through a view that checks
+# who may see the decision (units/views/restructurings.py).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media-not-served/"
+FILE_UPLOAD_PERMISSIONS = 0o640
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+# Sessions end after this much idle time (activity renews them; see
+# reformwatch.middleware.SessionIdleMiddleware).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 8 * 3600)
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS in production, configurable for a deployment that terminates TLS oddly.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe /health/ over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preloading was declined on purpose
+CSRF_FAILURE_VIEW = "reformwatch.views.csrf_failure"
+
+# Login throttling (django-axes): after 5 failures for one account or one
+# address, refused for 15 minutes; an administrator can unlock in the admin.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reformwatch.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "reformwatch.client_ip.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy: name the header it
+# sets (X-Forwarded-For or X-Real-IP) and how many proxies append to it, or one
+# user's failures would lock everyone out.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
 
 # Everything is served from our own origin: government networks are often closed.
 CONTENT_SECURITY_POLICY = {
@@ -205,6 +253,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from units import views as unit_views
+from reformwatch import views
 
 urlpatterns = [
-    path("", unit_views.landing, name="landing"),
-    path("health/", unit_views.health, name="health"),
+    path("", views.landing, name="landing"),
+    path("health/", views.health, name="health"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
@@ -17,3 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
 ]
+
+handler400 = "reformwatch.views.bad_request"
+handler403 = "reformwatch.views.permission_denied"
+handler404 = "reformwatch.views.page_not_found"
+handler500 = "reformwatch.views.server_error"

@@ -68,3 +68,24 @@ def supervisor(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="root", roles=[Role.ADMIN], is_staff=True, is_superuser=True)
+
+
+def queries_of(action) -> int:
+    """How many queries `action()` runs: tests compare two sizes to prove a page
+    costs a fixed number whatever the number of rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached reads are keyed by version counters that move on commit; tests roll
+    back instead, so each starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -61,4 +61,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for name in extracted or []:
-            self.groups.add(Group.objects.get(name=name))
+            # get_or_create: a transactional test before this one may have
+            # flushed the roles its migration made.
+            self.groups.add(Group.objects.get_or_create(name=name)[0])

@@ -50,6 +50,35 @@ def unit_rows(queryset) -> Iterator[list]:
         ]
 
 
+def decision_columns() -> list[str]:
+    return [
+        _("Decision number"),
+        _("Issuing authority"),
+        _("Decided on"),
+        _("Effective on"),
+        _("Kind"),
+        _("Units concerned"),
+        _("Results"),
+        _("Annulled"),
+    ]
+
+
+def decision_rows(rows) -> Iterator[list]:
+    """One line per legal decision, as the list shows it."""
+    for row in rows:
+        changes = row.changes
+        yield [
+            row.number,
+            row.authority,
+            row.decided_on,
+            row.effective_on,
+            "; ".join(f"{kind} ({n})" if n > 1 else kind for kind, n in row.kinds),
+            "; ".join(c["name"] for c in changes if c["name"]),
+            "; ".join(dict.fromkeys(t for c in changes for t in c["to"])),
+            _("yes") if row.all_reversed else (_("in part") if row.reversed_parts else ""),
+        ]
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -84,10 +113,19 @@ def xlsx_response(filename: str, header: list[str], rows: Iterable[list]) -> Htt
     return response
 
 
+# A cell that starts with one of these is a formula to a spreadsheet: names and
+# numbers typed by users must stay text (CSV/formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _xlsx_cell(sheet, value):
     if hasattr(value, "year"):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "DD/MM/YYYY"
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
         return cell
     return value
 
@@ -97,4 +135,6 @@ def _csv_value(value):
         return ""
     if hasattr(value, "year"):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value

@@ -1,4 +1,4 @@
-"""The units list FilterSet: every filter lives in the URL."""
+"""FilterSets of the units and restructurings lists: every filter lives in the URL."""
 
 import django_filters
 from django import forms
@@ -6,37 +6,22 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AreaLevel, AutonomyGroup, ManagementLevel, RestructuringKind, Sector, UnitKind
+from .choices import AutonomyGroup, ManagementLevel, RestructuringKind, Sector, UnitKind
+from .forms.area_picker import AreaPicker
+from .forms.common import DATE_WIDGET
 from .models import Area, Restructuring, Unit
-from .scope import area_subtree_q
+from .scope import area_ids
 from .text import fold
 
-DATE_WIDGET = forms.DateInput(
-    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10}
-)
+STATUS_CLOSED, STATUS_ALL = "closed", "all"
 
 
-def area_choices(selected: Area | None) -> list[tuple[str, str]]:
-    """Provinces with their districts indented, for the area select (communes are
-    reached from the area tree; a selected commune is kept in the list)."""
-    areas = Area.objects.exclude(level=AreaLevel.COMMUNE).order_by("code", "valid_from")
-    provinces = [a for a in areas if a.level == AreaLevel.PROVINCE]
-    districts: dict[int, list[Area]] = {}
-    for a in areas:
-        if a.parent_id:
-            districts.setdefault(a.parent_id, []).append(a)
-    choices = [("", _("All areas"))]
-    for province in provinces:
-        label = (
-            province.name
-            if province.valid_to is None
-            else f"{province.name} ({province.code}, ≤ {province.valid_to:%Y})"
-        )
-        choices.append((str(province.pk), label))
-        choices += [(str(d.pk), f"— {d.name}") for d in districts.get(province.pk, [])]
-    if selected is not None and selected.level == AreaLevel.COMMUNE:
-        choices.append((str(selected.pk), f"—— {selected.name}"))
-    return choices
+def search_q(query: str, *, name: str = "name_folded", code: str = "code") -> Q:
+    """Every word of the query, without accents, in the name or the code."""
+    match = Q()
+    for word in fold(query).split():
+        match &= Q(**{f"{name}__contains": word}) | Q(**{f"{code}__icontains": word})
+    return match
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -46,7 +31,10 @@ class UnitFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Name or code, with or without accents")}),
     )
     area = django_filters.ModelChoiceFilter(
-        label=_("Area (and below)"), queryset=Area.objects.all(), method="filter_area"
+        label=_("Area (and below)"),
+        queryset=Area.objects.all(),
+        method="filter_area",
+        widget=AreaPicker(),
     )
     parent = django_filters.ModelChoiceFilter(
         label=_("Managing body"), queryset=Unit.objects.all(), widget=forms.HiddenInput
@@ -59,9 +47,11 @@ class UnitFilter(django_filters.FilterSet):
     autonomy_group = django_filters.ChoiceFilter(
         label=_("Autonomy group"), choices=[(g.value, str(g.value)) for g in AutonomyGroup]
     )
+    # Empty (the default) is "active": today, or on the date of "active on".
     status = django_filters.ChoiceFilter(
-        label=_("Status today"),
-        choices=[("active", _("Active")), ("closed", _("Closed"))],
+        label=_("Status"),
+        choices=[(STATUS_CLOSED, _("Closed")), (STATUS_ALL, _("All, closed ones too"))],
+        empty_label=_("Active"),
         method="filter_status",
     )
     active_on = django_filters.DateFilter(
@@ -85,27 +75,25 @@ class UnitFilter(django_filters.FilterSet):
         model = Unit
         fields = ["q", "area", "kind", "level", "sector", "autonomy_group", "status", "active_on"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        selected = None
-        area_id = self.data.get("area") if self.data else None
-        if area_id and str(area_id).isdigit():
-            selected = Area.objects.filter(pk=area_id).first()
-        self.form.fields["area"].widget.choices = area_choices(selected)
-
     def filter_q(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(Q(name_folded__contains=word) | Q(code__icontains=word))
-        return queryset
+        return queryset.filter(search_q(value))
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(area_subtree_q(value))
+        # The area through time: its own subtree and those of the areas it came from.
+        return queryset.filter(area_id__in=area_ids(value))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("status") and not data.get("active_on"):
+            # Units active today unless the user asks otherwise.
+            queryset = queryset.active_on(timezone.localdate())
+        return queryset
 
     def filter_status(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == "active":
-            return queryset.active_on(today)
-        return queryset.filter(closed_on__lte=today)
+        if value == STATUS_CLOSED:
+            return queryset.filter(closed_on__lte=timezone.localdate())
+        return queryset
 
     def filter_active_on(self, queryset, name, value):
         return queryset.active_on(value)
@@ -124,17 +112,29 @@ class RestructuringFilter(django_filters.FilterSet):
     )
     authority = django_filters.CharFilter(label=_("Issuing authority"), lookup_expr="icontains")
     area = django_filters.ModelChoiceFilter(
-        label=_("Area (and below)"), queryset=Area.objects.all(), method="filter_area"
+        label=_("Area (and below)"),
+        queryset=Area.objects.all(),
+        method="filter_area",
+        widget=AreaPicker(),
+    )
+    # Applied to the grouped rows by the selector (one row per legal decision).
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("effective_on", "effective_on"),
+            ("decided_on", "decided_on"),
+            ("decision_number", "number"),
+            ("authority", "authority"),
+            ("kind", "kind"),
+        ),
+        widget=forms.HiddenInput,
     )
 
     class Meta:
         model = Restructuring
         fields = ["number", "kind", "effective_from", "effective_to", "authority", "area"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["area"].widget.choices = area_choices(None)
-
     def filter_area(self, queryset, name, value):
-        units = Unit.objects.filter(area_subtree_q(value)).values("id")
-        return queryset.filter(links__unit__in=units).distinct()
+        units = Unit.objects.filter(area_id__in=area_ids(value)).values("id")
+        return queryset.filter(
+            pk__in=Restructuring.objects.filter(links__unit__in=units).values("pk")
+        )

@@ -1,20 +1,23 @@
-"""Who may see and change which units: roles are groups, scope is a tree node."""
+"""Who may see and change what: roles are groups, a scope is a tree node (an area
+or an agency); no scope means national."""
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .choices import Role
-from .models import Area, Unit, User
+from .models import (
+    Area,
+    AreaLineage,
+    AuditEntry,
+    AuditLink,
+    Restructuring,
+    RestructuringLink,
+    Unit,
+    User,
+)
+from .versions import areas_version
 
 MAX_AGENCY_DEPTH = 12
-
-
-def area_subtree_q(area: Area, prefix: str = "area") -> Q:
-    """Rows whose area is `area` or below it (province → district → commune)."""
-    return (
-        Q(**{prefix: area})
-        | Q(**{f"{prefix}__parent": area})
-        | Q(**{f"{prefix}__parent__parent": area})
-    )
 
 
 def unit_subtree_ids(root_id: int) -> set[int]:
@@ -33,13 +36,41 @@ def unit_subtree_ids(root_id: int) -> set[int]:
     return found
 
 
+def area_ids(area: Area) -> frozenset[int]:
+    """The area, everything below it, and the areas it came from with everything
+    below them (Hải Phòng since 1/7/2025 takes in the old Hải Phòng and Hải
+    Dương): what a scope on that area covers, through time. Cached until the
+    areas change."""
+    key = f"area-ids:{areas_version()}:{area.pk}"
+    found = cache.get(key)
+    if found is None:
+        roots, frontier = {area.pk}, {area.pk}
+        while frontier:
+            links = AreaLineage.objects.filter(successor_id__in=frontier)
+            frontier = set(links.values_list("predecessor_id", flat=True)) - roots
+            roots |= frontier
+        below = Q()
+        for root in roots:
+            below |= Q(pk=root) | Q(parent=root) | Q(parent__parent=root)
+        found = frozenset(Area.objects.filter(below).values_list("pk", flat=True))
+        cache.set(key, found, 3600)
+    return found
+
+
+def scope_q(user: User, prefix: str = "") -> Q:
+    """Units (reached through `prefix`, e.g. "unit__") inside the user's scope,
+    whatever the role; Q() for a national scope."""
+    if user.scope_area_id:
+        return Q(**{f"{prefix}area_id__in": area_ids(user.scope_area)})
+    if user.scope_unit_id:
+        return Q(**{f"{prefix}id__in": unit_subtree_ids(user.scope_unit_id)})
+    return Q()
+
+
 def unit_in_scope(user: User, unit: Unit) -> bool:
     """Whether `unit` lies at or below the user's scope (no scope = national)."""
     if user.scope_area_id:
-        area = unit.area
-        return user.scope_area_id in (area.id, area.parent_id) or (
-            area.parent_id is not None and area.parent.parent_id == user.scope_area_id
-        )
+        return unit.area_id in area_ids(user.scope_area)
     if user.scope_unit_id:
         node, depth = unit, 0
         while node is not None and depth <= MAX_AGENCY_DEPTH:
@@ -59,15 +90,39 @@ def can_change_unit(user: User, unit: Unit) -> bool:
     return Role.CLERK in user.roles and unit_in_scope(user, unit)
 
 
+def reads_own_scope_only(user: User) -> bool:
+    """Officials read what lies at or below their scope; clerks and supervisors
+    read the whole registry (they change or supervise only inside theirs)."""
+    return not user.is_admin and Role.OFFICIAL in user.roles
+
+
 def visible_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
-    """Officials see what lies at or below their scope; other roles read everything."""
-    if user.is_admin or Role.OFFICIAL not in user.roles:
+    if not reads_own_scope_only(user):
         return queryset
+    return queryset.filter(scope_q(user))
+
+
+def visible_restructurings(user: User, queryset: QuerySet[Restructuring]) -> QuerySet:
+    """Decisions an official sees: those touching a unit of their scope."""
+    if not reads_own_scope_only(user) or not (user.scope_area_id or user.scope_unit_id):
+        return queryset
+    touching = RestructuringLink.objects.filter(restructuring=OuterRef("pk")).filter(
+        scope_q(user, "unit__")
+    )
+    return queryset.filter(Exists(touching))
+
+
+def visible_audit(user: User, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """Audit entries a user sees: admins all; everyone else the entries about
+    units and areas of their scope, and their own."""
+    if user.is_admin:
+        return queryset
+    links = AuditLink.objects.filter(entry=OuterRef("pk"))
     if user.scope_area_id:
-        return queryset.filter(area_subtree_q(user.scope_area))
-    if user.scope_unit_id:
-        return queryset.filter(id__in=unit_subtree_ids(user.scope_unit_id))
-    return queryset
+        links = links.filter(area_id__in=area_ids(user.scope_area))
+    elif user.scope_unit_id:
+        links = links.filter(unit_id__in=unit_subtree_ids(user.scope_unit_id))
+    return queryset.filter(Exists(links) | Q(actor=user))
 
 
 def changeable_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -76,11 +131,7 @@ def changeable_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
         return queryset
     if Role.CLERK not in user.roles:
         return queryset.none()
-    if user.scope_area_id:
-        return queryset.filter(area_subtree_q(user.scope_area))
-    if user.scope_unit_id:
-        return queryset.filter(id__in=unit_subtree_ids(user.scope_unit_id))
-    return queryset
+    return queryset.filter(scope_q(user))
 
 
 def may_restructure(user: User) -> bool:

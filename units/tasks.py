@@ -2,10 +2,10 @@ import socket
 
 from celery import shared_task
 
-from . import services
+from .services.system import heartbeat_record
 
 
 @shared_task(ignore_result=True)
 def heartbeat() -> None:
     """Periodic proof of life for /health/."""
-    services.heartbeat_record(hostname=socket.gethostname())
+    heartbeat_record(hostname=socket.gethostname())

@@ -1,45 +1,49 @@
 from django.urls import path
 
-from . import views, views_history, views_wizard
+from .views import activity, areas, restructuring_form, restructurings, units
 
 app_name = "units"
 
 urlpatterns = [
-    path("units/", views.unit_list, name="unit_list"),
-    path("units/export.csv", views.unit_export, {"fmt": "csv"}, name="unit_export_csv"),
-    path("units/export.xlsx", views.unit_export, {"fmt": "xlsx"}, name="unit_export_xlsx"),
-    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
-    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
-    path("restructurings/", views_history.restructuring_list, name="restructuring_list"),
+    path("units/", units.unit_list, name="unit_list"),
+    path("units/export.csv", units.unit_export, {"fmt": "csv"}, name="unit_export_csv"),
+    path("units/export.xlsx", units.unit_export, {"fmt": "xlsx"}, name="unit_export_xlsx"),
+    path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", units.unit_edit, name="unit_edit"),
+    path("restructurings/", restructurings.restructuring_list, name="restructuring_list"),
     path(
         "restructurings/export.csv",
-        views_history.restructuring_export,
+        restructurings.restructuring_export,
         {"fmt": "csv"},
         name="restructuring_export_csv",
     ),
     path(
         "restructurings/export.xlsx",
-        views_history.restructuring_export,
+        restructurings.restructuring_export,
         {"fmt": "xlsx"},
         name="restructuring_export_xlsx",
     ),
     path(
-        "restructurings/<int:pk>/", views_history.restructuring_detail, name="restructuring_detail"
+        "restructurings/<int:pk>/",
+        restructurings.restructuring_detail,
+        name="restructuring_detail",
     ),
+    path("restructurings/<int:pk>/file/", restructurings.decision_file, name="decision_file"),
     path(
         "restructurings/<int:pk>/reverse/",
-        views_wizard.restructuring_reverse_view,
+        restructurings.restructuring_reverse_view,
         name="restructuring_reverse",
     ),
-    path("restructurings/new/", views_wizard.restructuring_new, name="restructuring_new"),
+    path("restructurings/new/", restructuring_form.restructuring_new, name="restructuring_new"),
     path(
         "restructurings/new/<str:key>/<slug:step>/",
-        views_wizard.restructuring_step,
+        restructuring_form.restructuring_step,
         name="restructuring_step",
     ),
-    path("activity/", views_history.activity, name="activity"),
-    path("areas/", views.area_tree, name="area_tree"),
-    path("organisation/", views.org_tree, name="org_tree"),
-    path("organisation/<int:pk>/children/", views.org_tree, name="org_children"),
-    path("areas/<int:pk>/children/", views.area_tree, name="area_children"),
+    path("activity/", activity.activity, name="activity"),
+    path("areas/", areas.area_tree, name="area_tree"),
+    path("areas/pick/", areas.area_pick, name="area_pick"),
+    path("areas/<int:pk>/children/", areas.area_tree, name="area_children"),
+    path("organisation/", areas.org_tree, name="org_tree"),
+    path("organisation/<int:pk>/children/", areas.org_tree, name="org_children"),
 ]

@@ -13,7 +13,8 @@ from django.utils import translation
 from tests.factories import ServiceUnitFactory
 from units.choices import RestructuringKind as K
 from units.models import AuditEntry, Restructuring, Unit
-from units.restructurings import Decision, NewUnit, restructuring_apply
+from units.services.restructuring_rules import Decision, NewUnit
+from units.services.restructurings import restructuring_apply
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

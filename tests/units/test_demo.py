@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.http import QueryDict
 
-from units import selectors
 from units.models import Area, AreaLineage, AuditEntry, Unit, User
+from units.selectors import units as selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,12 @@ def test_demo_users_have_their_roles_and_scopes(settings):
     call_command("load_demo")
     clerk = User.objects.get(username="chuyenvien")
     assert clerk.roles == {"clerk"}
-    assert clerk.scope_area.name == "Quận Ngô Quyền"
+    # A scope that exists today: the city since 1/7/2025, which takes in the
+    # areas it came from (quận Ngô Quyền among them).
+    assert (clerk.scope_area.name, clerk.scope_area.valid_from) == (
+        "Thành phố Hải Phòng",
+        dt.date(2025, 7, 1),
+    )
     assert clerk.check_password("demo12345")
     assert User.objects.get(username="admin").is_admin
 
@@ -80,7 +85,7 @@ def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(settings):
     ngo_quyen = Area.objects.get(code="304", level="district")
     count = lambda day: Unit.objects.services().in_area(ngo_quyen).active_on(day).count()  # noqa: E731
     assert (count(dt.date(2018, 1, 1)), count(dt.date(2023, 12, 31))) == (42, 36)
-    closed = Unit.objects.services().in_area(ngo_quyen).filter(closed_on__isnull=False)
+    closed = Unit.objects.services().in_area(ngo_quyen).filter(closed_on__lt=dt.date(2025, 7, 1))
     # Six reductions: three consolidations of two (6 close, 3 new), a merger of two, a
     # dissolution.
     assert closed.count() == 9
@@ -103,3 +108,47 @@ def test_thanh_xuan_units_are_transferred_on_1_july_2025(settings):
     assert school.parent.name == "Ủy ban nhân dân phường Khương Đình"
     old = Unit.objects.get(name="Trường Tiểu học Kim Giang", closed_on=july)
     assert old.closed_by.decision_number == "1656/NQ-UBTVQH15"
+
+
+def test_the_whole_registry_is_loaded(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    before, after = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
+    valid = Area.objects.valid_on
+    assert valid(before).filter(level="province").count() == 63
+    assert valid(after).filter(level="province").count() == 34
+    assert valid(before).filter(level="district").count() == 696
+    assert valid(after).filter(level="district").count() == 0
+    assert valid(before).filter(level="commune").count() == 10_035
+    assert valid(after).filter(level="commune").count() == 3_321
+    ended = Area.objects.filter(level="commune", valid_to=before)
+    assert not ended.filter(successor_links__isnull=True).exists()
+
+
+def test_today_reconciles_after_the_2025_changes(settings):
+    """Landing total = area tree total; no active unit left in an area that ended."""
+    from django.utils import timezone
+
+    from units.selectors.areas import area_service_counts
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    today = timezone.localdate()
+    official = User.objects.get(username="lanhdao")
+    headline = selectors.national_headline(today)
+    counts = area_service_counts(today, official)
+    provinces = Area.objects.valid_on(today).filter(level="province")
+    assert sum(counts.get(p.pk, 0) for p in provinces) == headline["active_services"] > 0
+    assert not Unit.objects.active_on(today).filter(area__valid_to__lt=today).exists()
+    ngo_quyen = Area.objects.get(code="304", level="district")
+    moved = Unit.objects.services().in_area(ngo_quyen).filter(closed_on=dt.date(2025, 7, 1))
+    assert moved.count() == 36
+    for unit in moved:
+        copy = Unit.objects.active_on(today).get(name=unit.name)
+        assert copy.area.valid_from == dt.date(2025, 7, 1)
+        assert copy.area.name in {
+            "Thành phố Hải Phòng",
+            "Phường Ngô Quyền",
+            "Phường Gia Viên",
+            "Phường Lê Chân",
+        }

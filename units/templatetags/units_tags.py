@@ -1,5 +1,12 @@
+import contextlib
+
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.http import QueryDict
+
+from ..audit import action_label
+from ..choices import RestructuringKind
 
 register = template.Library()
 
@@ -23,3 +30,54 @@ def sort_state(context, field: str) -> str:
     if current == f"-{field}":
         return "descending"
     return "none"
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """The words for an audit entry's action, in the reader's language."""
+    return action_label(entry.action, entry.object_type)
+
+
+@register.filter
+def audit_object(entry) -> str:
+    """The object of an audit entry; a decision with its kind in the reader's language."""
+    if entry.object_type == "units.restructuring":
+        kind = (entry.after or entry.before or {}).get("kind")
+        if kind in RestructuringKind.values:
+            return f"{entry.object_repr} ({RestructuringKind(kind).label})"
+    return entry.object_repr
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field an update changed, labelled in the
+    reader's language; empty for other entries."""
+    before, after = entry.before or {}, entry.after or {}
+    if not before or not after or "links" in after:
+        return []
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) == after.get(name):
+            continue
+        label, shown = name, dict()
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                field = model._meta.get_field(name)
+                label = str(field.verbose_name).capitalize()
+                # Stored codes ("health", 3) are shown as their labels.
+                shown = {value: str(text) for value, text in field.flatchoices}
+        old, new = before.get(name), after.get(name)
+        changes.append((label, shown.get(old, old), shown.get(new, new)))
+    return changes
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number: int) -> str:
+    """The query string of page `number`, keeping every filter and the sort."""
+    params: QueryDict = context["request"].GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()

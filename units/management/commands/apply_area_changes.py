@@ -4,18 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from units.area_changes import apply_area_changes, plan_area_changes
 from units.models import Area, User
-from units.restructurings import Decision
+from units.services.area_changes import apply_area_changes, plan_area_changes
+from units.services.restructuring_rules import Decision
+from units.text import parse_date
 
 
 def _date(value: str) -> dt.date:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(_("Write the date as dd/mm/yyyy."))
+    day = parse_date(value)
+    if day is None:
+        raise CommandError(_("Write the date as dd/mm/yyyy."))
+    return day
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from units.demo import DEMO_PASSWORD, load_demo
+from units.demo.data import DEMO_PASSWORD
+from units.demo.load import load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Demo data: the facts (data.py) and their loaders (load.py)."""

@@ -1,0 +1,1 @@
+"""Forms: the unit edit form and the steps of the guided restructuring form."""

@@ -1,0 +1,22 @@
+"""Models by domain: areas, the registry of units and restructurings, figures
+bookkeeping, accounts and the audit log."""
+
+from .accounts import User
+from .areas import Area, AreaLineage
+from .audit import AuditEntry, AuditLink, Heartbeat
+from .figures import RecomputeMark
+from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
+
+__all__ = [
+    "Area",
+    "AreaLineage",
+    "AuditEntry",
+    "AuditLink",
+    "Heartbeat",
+    "RecomputeMark",
+    "Restructuring",
+    "RestructuringLink",
+    "Unit",
+    "UnitQuerySet",
+    "User",
+]

@@ -1,0 +1,143 @@
+"""A unit's lineage: the decisions around it and a layered drawing of them."""
+
+import textwrap
+
+from django.db.models import Prefetch
+
+from ..choices import LinkRole, RestructuringKind
+from ..models import Restructuring, RestructuringLink, Unit
+
+NODE_W, LINE_H, GAP_X, GAP_Y = 300, 15, 60, 14
+# Two lines of the name fit a box at 12px; longer names end in "…" and show in
+# full on hover. Siblings such as "Trung tâm Văn hóa - Thông tin quận …" and
+# "Trung tâm Thể dục thể thao quận …" differ early enough to tell apart.
+LINE_CHARS, NAME_LINES = 44, 2
+NODE_H = 10 + LINE_H * (NAME_LINES + 1)
+
+
+def with_links(queryset):
+    links = RestructuringLink.objects.select_related("unit__parent", "unit__area").order_by(
+        "role", "id"
+    )
+    return queryset.prefetch_related(Prefetch("links", queryset=links))
+
+
+def links_by_role(restructuring: Restructuring) -> tuple[list, list]:
+    links = list(restructuring.links.all())
+    return (
+        [link for link in links if link.role == LinkRole.SOURCE],
+        [link for link in links if link.role == LinkRole.RESULT],
+    )
+
+
+def unit_lineage(unit: Unit, *, generations: int = 4) -> list[Restructuring]:
+    """Every decision linked to the unit, its predecessors and its successors, up to
+    `generations` steps away, oldest first: two queries per generation."""
+    seen_units = {unit.pk}
+    seen_events: set[int] = set()
+    frontier = {unit.pk}
+    for _ in range(generations):
+        events = (
+            set(
+                RestructuringLink.objects.filter(
+                    unit_id__in=frontier, restructuring__reversed_at__isnull=True
+                ).values_list("restructuring_id", flat=True)
+            )
+            - seen_events
+        )
+        if not events:
+            break
+        seen_events |= events
+        reached = set(
+            RestructuringLink.objects.filter(restructuring_id__in=events).values_list(
+                "unit_id", flat=True
+            )
+        )
+        frontier = reached - seen_units
+        seen_units |= reached
+    queryset = Restructuring.objects.filter(pk__in=seen_events).order_by("effective_on", "id")
+    return list(with_links(queryset))
+
+
+def name_lines(name: str) -> list[str]:
+    lines = textwrap.wrap(name, LINE_CHARS) or [""]
+    if len(lines) > NAME_LINES:
+        lines = lines[:NAME_LINES]
+        lines[-1] = lines[-1][: LINE_CHARS - 1].rstrip() + "…"
+    return lines
+
+
+def _edges(events: list[Restructuring]):
+    names: dict[int, Unit] = {}
+    edges: list[tuple[int, int, Restructuring]] = []
+    for event in events:
+        sources, results = links_by_role(event)
+        for link in [*sources, *results]:
+            names[link.unit_id] = link.unit
+        if event.kind == RestructuringKind.TRANSFER:
+            # Each unit moves on its own: its copy is the result in the same position.
+            pairs = zip(sources, results, strict=False)
+        else:
+            pairs = ((s, r) for s in sources for r in results)
+        edges += [(s.unit_id, r.unit_id, event) for s, r in pairs if s.unit_id != r.unit_id]
+    return names, edges
+
+
+def lineage_graph(unit: Unit, events: list[Restructuring]) -> dict | None:
+    """A layered drawing of the lineage: units in columns (predecessors left,
+    successors right), an edge from each source to each result of a decision."""
+    names, edges = _edges(events)
+    # Keep only what is connected to the unit (a bulk transfer moves many others).
+    connected, grew = {unit.pk}, True
+    while grew:
+        grew = False
+        for s, r, _event in edges:
+            if (s in connected) != (r in connected):
+                connected |= {s, r}
+                grew = True
+    edges = [e for e in edges if e[0] in connected]
+    names = {pk: u for pk, u in names.items() if pk in connected}
+    if not edges:
+        return None
+    layer = dict.fromkeys(names, 0)
+    for _ in range(len(names)):
+        changed = False
+        for s, r, _event in edges:
+            if layer[r] < layer[s] + 1:
+                layer[r], changed = layer[s] + 1, True
+        if not changed:
+            break
+    columns: dict[int, list[Unit]] = {}
+    for unit_id, col in layer.items():
+        columns.setdefault(col, []).append(names[unit_id])
+    place = {}
+    for col, units in columns.items():
+        for row, node in enumerate(sorted(units, key=lambda u: (u.established_on, u.name))):
+            place[node.pk] = (col * (NODE_W + GAP_X), row * (NODE_H + GAP_Y))
+    nodes = []
+    for pk, node in names.items():
+        lines = name_lines(node.name)
+        nodes.append(
+            {
+                "unit": node,
+                "x": place[pk][0],
+                "y": place[pk][1],
+                "lines": [(line, 17 + i * LINE_H) for i, line in enumerate(lines)],
+                "dates_y": 17 + len(lines) * LINE_H,
+                "current": pk == unit.pk,
+            }
+        )
+    lines = []
+    for s, r, event in edges:
+        (x1, y1), (x2, y2) = place[s], place[r]
+        x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
+        mid = (x1 + x2) / 2
+        lines.append({"d": f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}", "event": event})
+    return {
+        "nodes": nodes,
+        "edges": lines,
+        "width": (max(layer.values()) + 1) * (NODE_W + GAP_X) - GAP_X + 2,
+        "height": max(len(c) for c in columns.values()) * (NODE_H + GAP_Y) - GAP_Y + 2,
+        "node_w": NODE_W,
+        "node_h": NODE_H,
+    }

@@ -1,0 +1,37 @@
+"""Marking figures stale: the outbox of scopes × years that the recompute reads,
+written in the transaction of the change (DESIGN §5)."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from ..models import Area, RecomputeMark, Unit
+
+
+def area_chain(area: Area) -> list[Area]:
+    """The area and the areas above it, nearest first."""
+    chain = [area]
+    while chain[-1].parent_id is not None and len(chain) < 3:
+        chain.append(chain[-1].parent)
+    return chain
+
+
+def areas_of(units: Iterable[Unit]) -> list[Area]:
+    """Every area a change of these units touches: theirs and those above."""
+    found: dict[int, Area] = {}
+    for unit in units:
+        for area in area_chain(unit.area):
+            found[area.pk] = area
+    return list(found.values())
+
+
+def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
+    """Mark the areas' figures of every year from `since` to this year as stale."""
+    years = range(since.year, max(since.year, timezone.localdate().year) + 1)
+    RecomputeMark.objects.bulk_create(
+        [RecomputeMark(area=area, year=year) for area in areas for year in years],
+        update_conflicts=True,
+        unique_fields=["area", "year"],
+        update_fields=["marked_at"],
+    )

@@ -1,0 +1,273 @@
+"""Applying and reversing restructurings (DESIGN §3–§4): one service for every
+kind, validated by `restructuring_plan` and written in one transaction under row
+locks, audited once, with the affected scopes × years marked for recompute."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..audit import audit_record, snapshot
+from ..choices import LinkRole
+from ..models import Restructuring, RestructuringLink, Unit, User
+from ..text import fold
+from ..versions import registry_changed
+from .decision_files import decision_file_check, decision_file_delete, decision_file_store
+from .figures import areas_of, figures_mark_stale
+from .restructuring_checks import date_text, fail, later_link, lock_units
+from .restructuring_rules import (
+    RENAMEABLE,
+    can_restructure,
+    restructuring_plan,
+    reversal_allowed,
+)
+
+ALREADY_RECORDED = gettext_lazy(
+    "This form has already been confirmed; the decision is recorded only once."
+)
+
+
+def restructuring_apply(
+    *,
+    actor: User,
+    decision_file: UploadedFile | None = None,
+    submission_key: str | None = None,
+    **plan_kwargs,
+) -> Restructuring:
+    """Apply a restructuring of any kind: validate under row locks, close the
+    sources, create the results, audit once and mark the scopes for recompute.
+    A decision file is stored only if everything else holds, and removed again if
+    the transaction does not commit (so it must be the outermost one). A form
+    confirmed twice (`submission_key`) records once: the second gets an error."""
+    if decision_file is not None:
+        decision_file_check(decision_file)
+    stored: list[str] = []
+    try:
+        with transaction.atomic(durable=decision_file is not None):
+            return _apply(actor, decision_file, stored, submission_key, plan_kwargs)
+    except BaseException as error:
+        for name in stored:
+            decision_file_delete(name)
+        if (
+            isinstance(error, IntegrityError)
+            and submission_key
+            and Restructuring.objects.filter(submission_key=submission_key).exists()
+        ):
+            # The same form confirmed at the same moment: the other one won.
+            raise ValidationError(ALREADY_RECORDED, code="already_recorded") from error
+        raise
+
+
+def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs):
+    if submission_key and Restructuring.objects.filter(submission_key=submission_key).exists():
+        raise ValidationError(ALREADY_RECORDED, code="already_recorded")
+    plan = restructuring_plan(lock=True, **plan_kwargs)
+    if not can_restructure(actor, plan):
+        raise PermissionDenied
+    d = plan.decision
+    restructuring = Restructuring(
+        kind=plan.kind,
+        decision_number=d.number.strip(),
+        decided_on=d.decided_on,
+        effective_on=d.effective_on,
+        authority=d.authority.strip(),
+        note=d.note.strip(),
+        new_parent=plan.new_parent,
+        new_area=plan.new_area,
+        created_by=actor,
+        submission_key=submission_key,
+    )
+    # The plan checked the kind and the dates (the table's rules), and the key's
+    # uniqueness is the database's to enforce: no query per check here.
+    restructuring.full_clean(
+        exclude=["created_by", "reversed_by", "decision_file"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    if decision_file is not None:
+        restructuring.decision_file = decision_file_store(restructuring, decision_file)
+        stored.append(restructuring.decision_file.name)
+    restructuring.save()
+    links = []
+    ceasing = {unit.pk for unit in plan.ceasing}
+    # One statement for every unit that ceases (a bulk transfer closes thousands).
+    Unit.objects.filter(pk__in=ceasing).update(closed_on=d.effective_on, closed_by=restructuring)
+    for source in plan.sources:
+        before = snapshot(source, ["closed_on", *RENAMEABLE])
+        ceases = source.pk in ceasing
+        if ceases:
+            source.closed_on, source.closed_by = d.effective_on, restructuring
+        for field, value in plan.renamed.items():
+            setattr(source, field, value)
+        if plan.renamed:
+            source.full_clean(exclude=["closed_by"])
+            source.save(update_fields=list(plan.renamed))
+        links.append(
+            RestructuringLink(
+                restructuring=restructuring,
+                unit=source,
+                role=LinkRole.SOURCE,
+                ceases=ceases,
+                before=before,
+                after=snapshot(source, RENAMEABLE) if plan.renamed else None,
+            )
+        )
+    if plan.target is not None:
+        links.append(
+            RestructuringLink(restructuring=restructuring, unit=plan.target, role=LinkRole.RESULT)
+        )
+    for result in plan.results:
+        result.name_folded = fold(result.name)  # bulk_create does not call save()
+    Unit.objects.bulk_create(plan.results, batch_size=1000)
+    for i, result in enumerate(plan.results):
+        links.append(
+            RestructuringLink(
+                restructuring=restructuring,
+                unit=result,
+                role=LinkRole.RESULT,
+                created=True,
+                staff_moved=plan.staff.get(i),
+            )
+        )
+    RestructuringLink.objects.bulk_create(links, batch_size=1000)
+    touched = [*plan.sources, *([plan.target] if plan.target else []), *plan.results]
+    figures_mark_stale(areas=areas_of(touched), since=d.effective_on)
+    registry_changed()
+    audit_record(
+        actor=actor,
+        action="restructuring.apply",
+        obj=restructuring,
+        before=None,
+        after=restructuring_summary(restructuring, links),
+        units=touched,
+    )
+    restructuring.created_units = plan.results  # what the bulk area changes map
+    return restructuring
+
+
+def restructuring_summary(restructuring: Restructuring, links=None) -> dict:
+    """A JSON-ready description of a restructuring and its links for the audit log."""
+    if links is None:
+        links = restructuring.links.select_related("unit").order_by("id")
+    return {
+        "kind": restructuring.kind,
+        "decision_number": restructuring.decision_number,
+        "effective_on": restructuring.effective_on.isoformat(),
+        "links": [
+            {
+                "unit": link.unit.pk,
+                "name": link.unit.name,
+                "role": link.role,
+                "ceases": link.ceases,
+                "created": link.created,
+            }
+            for link in links
+        ],
+    }
+
+
+def reversal_blocker(restructuring: Restructuring, links: list[RestructuringLink]) -> str | None:
+    """Why the decision cannot be reversed now, or None: a later decision that
+    depends on its units, a unit it created that is in use, or a code that
+    another unit took since."""
+    unit_ids = [link.unit_id for link in links]
+    later = later_link(unit_ids, restructuring.effective_on, exclude=restructuring.pk)
+    if later is not None:
+        return _(
+            "Decision %(later)s (effective %(date)s) depends on unit %(unit)s; reverse it first."
+        ) % {
+            "later": later.restructuring.decision_number,
+            "date": date_text(later.restructuring.effective_on),
+            "unit": later.unit.name,
+        }
+    created = [link.unit for link in links if link.created]
+    for unit in created:
+        if unit.children.exists() or User.objects.filter(scope_unit=unit).exists():
+            return _(
+                "Unit %(unit)s created by this decision is used elsewhere (it manages "
+                "units or is a user's scope)."
+            ) % {"unit": unit.name}
+    # Annulled decisions keep their rows, and those may still name a created unit.
+    elsewhere = (
+        Restructuring.objects.filter(Q(links__unit__in=created) | Q(new_parent__in=created))
+        .exclude(pk=restructuring.pk)
+        .order_by("effective_on")
+        .first()
+    )
+    if elsewhere is not None:
+        return _(
+            "A unit created by this decision is named in decision %(decision)s; "
+            "that record must stay, so this decision cannot be annulled."
+        ) % {"decision": elsewhere.decision_number}
+    reopened = [link.unit for link in links if link.ceases and link.unit.code]
+    taken = (
+        Unit.objects.filter(code__in=[u.code for u in reopened], closed_on__isnull=True)
+        .exclude(pk__in=[u.pk for u in created])
+        .order_by("code")
+        .first()
+    )
+    if taken is not None:
+        return _(
+            "Code %(code)s that this decision would give back is now used by %(unit)s; "
+            "change that unit's code first."
+        ) % {"code": taken.code, "unit": taken.name}
+    return None
+
+
+@transaction.atomic
+def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) -> Restructuring:
+    """Undo a restructuring that no later decision depends on: re-open its sources,
+    restore renamed fields, delete the units it created; the row stays, marked."""
+    restructuring = Restructuring.objects.select_for_update().get(pk=restructuring_id)
+    if restructuring.is_reversed:
+        fail(_("This decision has already been reversed."))
+    if not reason.strip():
+        fail(_("Give the reason for the reversal."), "reason")
+    links = list(restructuring.links.all())
+    units = lock_units([link.unit_id for link in links], lock=True)
+    for link in links:
+        link.unit = units[link.unit_id]
+    if not reversal_allowed(actor, restructuring, links):
+        raise PermissionDenied
+    blocker = reversal_blocker(restructuring, links)
+    if blocker:
+        fail(blocker)
+    before = restructuring_summary(restructuring)
+    created = [link.unit for link in links if link.created]
+    kept = [link.unit for link in links if not link.created]
+    touched_areas = areas_of(units.values())
+    # Created units go first: a transferred copy holds the code its source gets back.
+    RestructuringLink.objects.filter(restructuring=restructuring, created=True).delete()
+    try:
+        Unit.objects.filter(pk__in=[u.pk for u in created]).delete()
+    except ProtectedError:
+        fail(_("A unit created by this decision is still referred to; it cannot be annulled."))
+    for link in links:
+        if link.role != LinkRole.SOURCE:
+            continue
+        unit = link.unit
+        restore = {k: v for k, v in (link.before or {}).items() if k in RENAMEABLE}
+        for field, value in restore.items():
+            setattr(unit, field, value)
+        if link.ceases:
+            unit.closed_on, unit.closed_by = None, None
+        unit.save(update_fields=[*restore, "closed_on", "closed_by"])
+    restructuring.reversed_at = timezone.now()
+    restructuring.reversed_by = actor
+    restructuring.reversal_reason = reason.strip()
+    restructuring.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    figures_mark_stale(areas=touched_areas, since=restructuring.effective_on)
+    registry_changed()
+    audit_record(
+        actor=actor,
+        action="restructuring.reverse",
+        obj=restructuring,
+        before=before,
+        after=restructuring_summary(restructuring),
+        units=kept,
+        areas=[unit.area for unit in created],
+    )
+    return restructuring

@@ -1,0 +1,1 @@
+"""Pages, one module per page family; shared helpers in views/common.py."""

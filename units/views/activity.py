@@ -1,0 +1,14 @@
+"""The activity log (audit entries the user may see)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from ..selectors import activity as audit
+from .common import paginate
+
+
+@login_required
+def activity(request):
+    entries = audit.activity(user=request.user, params=request.GET)
+    context = {**paginate(request, entries), "params": request.GET}
+    return render(request, "units/activity.html", context)
