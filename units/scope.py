@@ -96,6 +96,13 @@ def reads_own_scope_only(user: User) -> bool:
     return not user.is_admin and Role.OFFICIAL in user.roles
 
 
+def scope_key(user: User) -> str:
+    """What a user reads, for cache keys: everything, or their scope."""
+    if not reads_own_scope_only(user):
+        return "all"
+    return f"a{user.scope_area_id}" if user.scope_area_id else f"u{user.scope_unit_id}"
+
+
 def visible_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
     if not reads_own_scope_only(user):
         return queryset

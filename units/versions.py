@@ -3,8 +3,13 @@ the shape of the area tree (loads and admin edits of areas) and the registry of
 units (every restructuring applied or annulled, every unit edit). Bumped after
 the transaction commits; a missing counter reads as 0."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 AREAS = "version:areas"
 REGISTRY = "version:registry"
@@ -31,3 +36,19 @@ def areas_version() -> int:
 
 def registry_version() -> int:
     return cache.get(REGISTRY) or 0
+
+
+def data_version() -> str:
+    """Both versions: what a cached read of units or areas depends on."""
+    return f"{registry_version()}:{areas_version()}"
+
+
+def cached_until_changed(name: str, compute: Callable[[], T], *, timeout: int = 3600) -> T:
+    """`compute()`, cached until a unit or an area changes (both versions are in
+    the key). `name` says what it is and for whom (day, scope, query)."""
+    key = f"{name}:{data_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -261,6 +261,11 @@ class RestructuringLink(models.Model):
     after = models.JSONField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # A decision's links by role, in order: pages of a bulk decision and
+            # its counts read this index only.
+            models.Index(fields=["restructuring", "role", "id"], name="link_restructuring_role")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["restructuring", "unit", "role"], name="link_unique_role"

@@ -26,6 +26,11 @@ def activity(*, user: User, params) -> QuerySet[AuditEntry]:
     return queryset
 
 
+def last_entry_id() -> str:
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    return f"audit{last or 0}"
+
+
 def unit_history(unit: Unit, *, limit: int = 30) -> list[AuditEntry]:
     """Every audit entry about the unit: its edits and the decisions that
     created, changed or closed it, newest first."""

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.db.models import Case, Count, Q, When
 
 from ..choices import AreaLevel, UnitKind
@@ -10,9 +9,9 @@ from ..filters import search_q
 from ..models import Area, Unit, User
 from ..models.areas import valid_on_q
 from ..models.registry import active_on_q
-from ..scope import area_ids, reads_own_scope_only, visible_units
+from ..scope import area_ids, reads_own_scope_only, scope_key, visible_units
 from ..text import fold
-from ..versions import areas_version, registry_version
+from ..versions import cached_until_changed
 
 
 def area_for_tree(pk: int) -> Area | None:
@@ -28,20 +27,17 @@ def area_service_counts(day: dt.date, user: User) -> dict[int, int]:
     """Active service units on `day` that `user` may see, per area, each area
     counting everything below it: three GROUP BY queries, cached until a unit or
     an area changes (each click of the tree reads the cache)."""
-    scope = "all"
-    if reads_own_scope_only(user):
-        scope = f"a{user.scope_area_id}" if user.scope_area_id else f"u{user.scope_unit_id}"
-    key = f"area-counts:{registry_version()}:{areas_version()}:{day.isoformat()}:{scope}"
-    counts = cache.get(key)
-    if counts is None:
+
+    def counts():
         active = visible_units(user, Unit.objects.services().active_on(day))
-        counts = {}
+        found: dict[int, int] = {}
         for field in ("area_id", "area__parent_id", "area__parent__parent_id"):
             for row in active.values(field).annotate(n=Count("id")).order_by():
                 if row[field] is not None:
-                    counts[row[field]] = counts.get(row[field], 0) + row["n"]
-        cache.set(key, counts, 3600)
-    return counts
+                    found[row[field]] = found.get(row[field], 0) + row["n"]
+        return found
+
+    return cached_until_changed(f"area-counts:{day.isoformat()}:{scope_key(user)}", counts)
 
 
 def area_nodes(*, user: User, day: dt.date, parent: Area | None) -> list[Area]:
@@ -68,13 +64,21 @@ def area_nodes(*, user: User, day: dt.date, parent: Area | None) -> list[Area]:
 
 def org_nodes(*, user: User, day: dt.date, parent: Unit | None) -> list[Unit]:
     """The organisation tree as it stood on `day`: units active then directly under
-    `parent` (for the top, those whose managing body the user cannot see), each with
-    `.child_count` and `.service_count` of its active direct children."""
+    `parent` (for the top, those whose managing body the user cannot see: cached
+    until the registry changes, as finding them reads every active unit), each
+    with `.child_count` and `.service_count` of its active direct children."""
     visible = visible_units(user, Unit.objects.active_on(day))
     if parent is not None:
-        queryset = visible.filter(parent=parent)
-    else:
-        queryset = visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("id")))
+        return _with_child_counts(visible.filter(parent=parent), day)
+
+    def top():
+        tops = Q(parent__isnull=True) | ~Q(parent__in=visible.values("id"))
+        return _with_child_counts(visible.filter(tops), day)
+
+    return cached_until_changed(f"org-top:{day.isoformat()}:{scope_key(user)}", top)
+
+
+def _with_child_counts(queryset, day: dt.date) -> list[Unit]:
     active_child = active_on_q(day, "children__")
     return list(
         queryset.select_related("area")

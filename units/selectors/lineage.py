@@ -15,48 +15,90 @@ LINE_CHARS, NAME_LINES = 44, 2
 NODE_H = 10 + LINE_H * (NAME_LINES + 1)
 
 
-def with_links(queryset):
-    links = RestructuringLink.objects.select_related("unit__parent", "unit__area").order_by(
-        "role", "id"
+def with_links(queryset, links=None):
+    """The restructurings with their links (or those of `links`) and units."""
+    links = (links if links is not None else RestructuringLink.objects.all()).select_related(
+        "unit__parent", "unit__area"
     )
-    return queryset.prefetch_related(Prefetch("links", queryset=links))
+    return queryset.prefetch_related(Prefetch("links", queryset=links.order_by("role", "id")))
 
 
 def links_by_role(restructuring: Restructuring) -> tuple[list, list]:
-    links = list(restructuring.links.all())
+    """All the links of a restructuring, prefetched (`with_links`) or read now."""
+    if "links" in getattr(restructuring, "_prefetched_objects_cache", {}):
+        links = list(restructuring.links.all())
+    else:
+        links = list(
+            RestructuringLink.objects.filter(restructuring=restructuring)
+            .select_related("unit__parent", "unit__area")
+            .order_by("role", "id")
+        )
     return (
         [link for link in links if link.role == LinkRole.SOURCE],
         [link for link in links if link.role == LinkRole.RESULT],
     )
 
 
+# Kinds whose units each go their own way: a bulk transfer of 2,000 units, or
+# the dissolution of the bodies of a province, relates a unit to its own copy
+# only, not to the other 1,999.
+ONE_BY_ONE = {
+    RestructuringKind.TRANSFER,
+    RestructuringKind.DISSOLVE,
+    RestructuringKind.RENAME,
+    RestructuringKind.EQUITIZE,
+    RestructuringKind.ESTABLISH,
+}
+
+
 def unit_lineage(unit: Unit, *, generations: int = 4) -> list[Restructuring]:
     """Every decision linked to the unit, its predecessors and its successors, up to
-    `generations` steps away, oldest first: two queries per generation."""
+    `generations` steps away, oldest first, each with the links of the units of
+    this lineage only: three queries per generation and two at the end, however
+    large the decisions."""
     seen_units = {unit.pk}
     seen_events: set[int] = set()
     frontier = {unit.pk}
     for _ in range(generations):
-        events = (
-            set(
-                RestructuringLink.objects.filter(
-                    unit_id__in=frontier, restructuring__reversed_at__isnull=True
-                ).values_list("restructuring_id", flat=True)
+        events = dict(
+            RestructuringLink.objects.filter(
+                unit_id__in=frontier, restructuring__reversed_at__isnull=True
             )
-            - seen_events
+            .exclude(restructuring_id__in=seen_events)
+            .values_list("restructuring_id", "restructuring__kind")
         )
         if not events:
             break
-        seen_events |= events
-        reached = set(
-            RestructuringLink.objects.filter(restructuring_id__in=events).values_list(
-                "unit_id", flat=True
-            )
-        )
+        seen_events |= set(events)
+        reached = _related_units(frontier, events)
         frontier = reached - seen_units
         seen_units |= reached
+    links = RestructuringLink.objects.filter(unit_id__in=seen_units)
     queryset = Restructuring.objects.filter(pk__in=seen_events).order_by("effective_on", "id")
-    return list(with_links(queryset))
+    return list(with_links(queryset, links))
+
+
+def _related_units(frontier: set[int], events: dict[int, str]) -> set[int]:
+    """Units that the events relate to the frontier: every unit of a merger,
+    consolidation or split; the unit itself and its own copy in a transfer."""
+    rows = RestructuringLink.objects.filter(restructuring_id__in=events).order_by(
+        "restructuring_id", "role", "id"
+    )
+    by_event: dict[int, list[tuple[str, int]]] = {}
+    for event, role, unit_id in rows.values_list("restructuring_id", "role", "unit_id"):
+        by_event.setdefault(event, []).append((role, unit_id))
+    reached = set()
+    for event, links in by_event.items():
+        if events[event] not in ONE_BY_ONE:
+            reached |= {unit_id for _role, unit_id in links}
+            continue
+        sources = [u for role, u in links if role == LinkRole.SOURCE]
+        results = [u for role, u in links if role == LinkRole.RESULT]
+        for source, result in zip(sources, results, strict=False):
+            if source in frontier or result in frontier:
+                reached |= {source, result}
+        reached |= frontier & {u for _role, u in links}
+    return reached
 
 
 def name_lines(name: str) -> list[str]:

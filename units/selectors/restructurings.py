@@ -3,17 +3,18 @@ parts it has), a decision's page, and the preview's counts per scope."""
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import RestructuringKind, UnitKind
+from ..choices import LinkRole, RestructuringKind, UnitKind
 from ..filters import RestructuringFilter
-from ..models import Restructuring, Unit, User
+from ..models import Restructuring, RestructuringLink, Unit, User
 from ..models.areas import area_subtree_q
 from ..scope import visible_restructurings
-from .lineage import links_by_role, with_links
 
 K = RestructuringKind
 GROUP_KEY = ("decision_number", "authority", "decided_on", "effective_on")
@@ -56,40 +57,39 @@ def decision_groups(filterset: RestructuringFilter) -> QuerySet:
     return rows.order_by(*(sign + key for key in keys), "first_id")
 
 
+CHANGES_SHOWN = 8
+
+
 @dataclasses.dataclass
 class DecisionRow:
-    """A legal decision as the list shows it, with its parts."""
+    """A legal decision as the list shows it: its kinds, and the first units
+    concerned with what became of them (NQ 202/2025 concerns 47,000 units)."""
 
     number: str
     authority: str
     decided_on: dt.date
     effective_on: dt.date
     first_id: int
-    parts: list[Restructuring]
+    part_count: int
     reversed_parts: int
-
-    @property
-    def kinds(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for part in self.parts:
-            counts[part.get_kind_display()] = counts.get(part.get_kind_display(), 0) + 1
-        return list(counts.items())
+    kinds: list[tuple[str, int]]
+    changes: list[dict]
+    changes_total: int
 
     @property
     def all_reversed(self) -> bool:
-        return self.reversed_parts == len(self.parts)
+        return self.reversed_parts == self.part_count
 
     @property
-    def changes(self) -> list[dict]:
-        """Each unit concerned and what became of it, across the parts."""
-        return [change for part in self.parts for change in part_changes(part)]
+    def changes_more(self) -> int:
+        return self.changes_total - len(self.changes)
 
 
 def part_changes(part: Restructuring) -> list[dict]:
     """One line per unit concerned: its name before and what it became — the new
     name for a rename, the new managing body and area for a transfer, the results
     otherwise."""
-    sources, results = links_by_role(part)
+    sources, results = part.shown_sources, part.shown_results
     if part.kind == K.RENAME:
         return [
             {
@@ -123,30 +123,96 @@ def _destination(unit: Unit) -> str:
 
 
 def decision_rows(groups, filterset: RestructuringFilter) -> list[DecisionRow]:
-    """The parts of the groups on one page that the user may see and the filters
-    keep, with their units: three queries."""
+    """The decisions of one page of groups, as the user may see them: four
+    queries, whatever the size of the decisions."""
     groups = list(groups)
     if not groups:
         return []
     match = Q()
     for group in groups:
         match |= Q(**{key: group[key] for key in GROUP_KEY})
+    visible = Restructuring.objects.filter(match, pk__in=filterset.qs.order_by().values("pk"))
+    sources = (
+        RestructuringLink.objects.filter(restructuring=OuterRef("pk"), role=LinkRole.SOURCE)
+        .order_by()
+        .values("restructuring")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    part_rows = list(
+        visible.annotate(sources=Subquery(sources))
+        .order_by("id")
+        .values_list("pk", "kind", "sources", *GROUP_KEY)
+    )
+    kinds, totals, first = _summarise(part_rows)
     parts: dict[tuple, list[Restructuring]] = {}
-    visible = Restructuring.objects.filter(pk__in=filterset.qs.order_by().values("pk"))
-    for part in with_links(visible.filter(match).order_by("id")):
-        parts.setdefault(tuple(getattr(part, key) for key in GROUP_KEY), []).append(part)
-    return [
-        DecisionRow(
-            number=group["decision_number"],
-            authority=group["authority"],
-            decided_on=group["decided_on"],
-            effective_on=group["effective_on"],
-            first_id=group["first_id"],
-            parts=parts.get(tuple(group[key] for key in GROUP_KEY), []),
-            reversed_parts=group["reversed_parts"],
+    shown = Restructuring.objects.filter(pk__in=[pk for pks in first.values() for pk in pks])
+    for part in shown_links(shown.order_by("id")):
+        parts.setdefault(tuple(getattr(part, k) for k in GROUP_KEY), []).append(part)
+    rows = []
+    for group in groups:
+        key = tuple(group[k] for k in GROUP_KEY)
+        changes = [c for part in parts.get(key, []) for c in part_changes(part)]
+        rows.append(
+            DecisionRow(
+                number=group["decision_number"],
+                authority=group["authority"],
+                decided_on=group["decided_on"],
+                effective_on=group["effective_on"],
+                first_id=group["first_id"],
+                part_count=group["parts"],
+                reversed_parts=group["reversed_parts"],
+                kinds=kinds.get(key, []),
+                changes=changes[:CHANGES_SHOWN],
+                changes_total=max(totals.get(key, 0), len(changes[:CHANGES_SHOWN])),
+            )
         )
-        for group in groups
-    ]
+    return rows
+
+
+def _summarise(part_rows: list[tuple]) -> tuple[dict, dict, dict]:
+    """Per decision: its kinds with how many parts each (in the order recorded),
+    how many units it concerns (a part without sources, an establishment, counts
+    once), and the ids of its first parts (each shows at least one change)."""
+    kinds: dict[tuple, Counter] = {}
+    totals: dict[tuple, int] = {}
+    first: dict[tuple, list[int]] = {}
+    for pk, kind, sources, *key in part_rows:
+        key = tuple(key)
+        kinds.setdefault(key, Counter())[str(K(kind).label)] += 1
+        totals[key] = totals.get(key, 0) + (sources or 1)
+        if len(first.setdefault(key, [])) < CHANGES_SHOWN:
+            first[key].append(pk)
+    return {key: list(counter.items()) for key, counter in kinds.items()}, totals, first
+
+
+def shown_links(parts) -> list[Restructuring]:
+    """Parts with the first sources and results they show (`shown_sources`,
+    `shown_results`): the links ranked without joins (a bulk part has thousands),
+    then their units. Three queries for all the parts."""
+    parts = list(parts)
+    ranked = (
+        RestructuringLink.objects.filter(restructuring__in=parts)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("restructuring_id"), F("role")],
+                order_by=F("id").asc(),
+            )
+        )
+        .filter(rank__lte=CHANGES_SHOWN)
+        .order_by("id")
+    )
+    links = list(ranked)
+    units = Unit.objects.select_related("parent", "area").in_bulk({link.unit_id for link in links})
+    by_part: dict[tuple[int, str], list[RestructuringLink]] = {}
+    for link in links:
+        link.unit = units[link.unit_id]
+        by_part.setdefault((link.restructuring_id, link.role), []).append(link)
+    for part in parts:
+        part.shown_sources = by_part.get((part.pk, LinkRole.SOURCE), [])
+        part.shown_results = by_part.get((part.pk, LinkRole.RESULT), [])
+    return parts
 
 
 def decision_rows_all(filterset: RestructuringFilter, *, chunk: int = 500) -> Iterator[DecisionRow]:
@@ -161,21 +227,51 @@ def recorded_by_this_form(key: str) -> Restructuring | None:
 
 
 def restructuring_for_page(*, user: User, pk: int) -> Restructuring | None:
+    """A decision part the user may see (its links are read a page at a time)."""
     queryset = visible_restructurings(
         user, Restructuring.objects.select_related("created_by", "reversed_by", "new_parent")
     )
-    return with_links(queryset.select_related("new_area")).filter(pk=pk).first()
+    return queryset.select_related("new_area").filter(pk=pk).first()
 
 
-def decision_siblings(*, user: User, restructuring: Restructuring) -> list[Restructuring]:
-    """The other parts recorded under the same legal decision that the user may see."""
-    match = {key: getattr(restructuring, key) for key in GROUP_KEY}
-    queryset = visible_restructurings(user, Restructuring.objects.filter(**match))
-    return list(
-        queryset.exclude(pk=restructuring.pk)
-        .select_related("new_parent", "new_area")
-        .order_by("kind", "id")
+LINKS_PER_PAGE = 100
+
+
+def link_counts(restructuring: Restructuring) -> dict[str, int]:
+    return RestructuringLink.objects.filter(restructuring=restructuring).aggregate(
+        sources=Count("id", filter=Q(role=LinkRole.SOURCE)),
+        results=Count("id", filter=Q(role=LinkRole.RESULT)),
     )
+
+
+def links_page(restructuring: Restructuring, *, start: int, stop: int) -> tuple[list, list]:
+    """Sources and results from position `start` to `stop` (a bulk transfer of
+    2,000 units shows them a page at a time; source i moved to result i)."""
+    links = RestructuringLink.objects.filter(restructuring=restructuring).select_related(
+        "unit__parent", "unit__area"
+    )
+    return tuple(
+        list(links.filter(role=role).order_by("id")[start:stop])
+        for role in (LinkRole.SOURCE, LinkRole.RESULT)
+    )
+
+
+SIBLINGS_SHOWN = 50
+
+
+def decision_siblings(*, user: User, restructuring: Restructuring) -> tuple[list, int]:
+    """The other parts recorded under the same legal decision that the user may
+    see: the first `SIBLINGS_SHOWN` and how many there are (NQ 202/2025 has
+    hundreds)."""
+    match = {key: getattr(restructuring, key) for key in GROUP_KEY}
+    queryset = visible_restructurings(user, Restructuring.objects.filter(**match)).exclude(
+        pk=restructuring.pk
+    )
+    shown = list(
+        queryset.select_related("new_parent", "new_area").order_by("kind", "id")[:SIBLINGS_SHOWN]
+    )
+    total = len(shown) if len(shown) < SIBLINGS_SHOWN else queryset.count()
+    return shown, total
 
 
 def scope_changes(plan) -> list[dict]:

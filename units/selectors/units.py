@@ -2,14 +2,13 @@
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.db import connection
 
 from ..choices import AreaLevel
 from ..filters import UnitFilter
 from ..models import Area, Heartbeat, Unit, User
-from ..scope import visible_units
-from ..versions import areas_version, registry_version
+from ..scope import scope_key, visible_units
+from ..versions import cached_until_changed
 
 MAX_CHAIN = 20
 
@@ -62,24 +61,26 @@ def unit_children(unit: Unit, *, limit: int = 200) -> list[Unit]:
 def units_in_ended_areas(day: dt.date, user: User) -> int:
     """Active service units on `day` that `user` may see, still recorded in an area
     no longer valid then (e.g. a district after 1/7/2025 before its units moved)."""
-    active = visible_units(user, Unit.objects.services().active_on(day))
-    return active.filter(area__valid_to__lt=day).count()
+
+    def count():
+        active = visible_units(user, Unit.objects.services().active_on(day))
+        return active.filter(area__valid_to__lt=day).count()
+
+    return cached_until_changed(f"ended-areas:{day.isoformat()}:{scope_key(user)}", count)
 
 
 def national_headline(day: dt.date) -> dict:
     """Figures for the public landing page, cached until a unit or an area
     changes (anonymous visits must not count the whole table each time)."""
-    key = f"headline:{registry_version()}:{areas_version()}:{day.isoformat()}"
-    headline = cache.get(key)
-    if headline is None:
-        headline = {
+    return cached_until_changed(
+        f"headline:{day.isoformat()}",
+        lambda: {
             "day": day,
             "active_services": Unit.objects.services().active_on(day).count(),
             "active_agencies": Unit.objects.agencies().active_on(day).count(),
             "provinces": Area.objects.valid_on(day).filter(level=AreaLevel.PROVINCE).count(),
-        }
-        cache.set(key, headline, 3600)
-    return headline
+        },
+    )
 
 
 def heartbeat_last() -> Heartbeat | None:

@@ -10,5 +10,9 @@ from .common import paginate
 @login_required
 def activity(request):
     entries = audit.activity(user=request.user, params=request.GET)
-    context = {**paginate(request, entries), "params": request.GET}
+    # Entries are only ever added: the last one's id versions the row count.
+    context = {
+        **paginate(request, entries, version=audit.last_entry_id()),
+        "params": request.GET,
+    }
     return render(request, "units/activity.html", context)

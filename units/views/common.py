@@ -2,10 +2,14 @@
 URL, and the frame of the guided restructuring form."""
 
 import datetime as dt
+import hashlib
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -25,10 +29,39 @@ def query_without(request, *names: str) -> str:
     return params.urlencode()
 
 
-def paginate(request, queryset, *, size: int = PAGE_SIZE) -> dict:
+class CachedCountPaginator(Paginator):
+    """A paginator whose row count is cached for a version of the data (the COUNT
+    of a national list costs more than the page itself): the registry's version
+    for units and restructurings, the last entry's id for the audit log."""
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:  # an invalid filter: .none()
+            return 0
+        digest = hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()[:32]
+        key = f"count:{self.version}:{digest}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, 3600)
+        return count
+
+
+def paginate(request, queryset, *, size: int = PAGE_SIZE, version: str | None = None) -> dict:
     """The page asked for in the URL and what the pager needs: first, last and
-    the page numbers around the current one."""
-    page: Page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    the page numbers around the current one. With a `version` of the data, the
+    row count is cached for it."""
+    if version is None:
+        paginator = Paginator(queryset, size)
+    else:
+        paginator = CachedCountPaginator(queryset, size, version=version)
+    page: Page = paginator.get_page(request.GET.get("page"))
     last = page.paginator.num_pages
     numbers = range(max(1, page.number - PAGER_WINDOW), min(last, page.number + PAGER_WINDOW) + 1)
     return {"page": page, "page_numbers": list(numbers), "query": query_without(request, "page")}

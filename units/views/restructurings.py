@@ -18,6 +18,7 @@ from ..selectors import restructurings as decisions
 from ..selectors.lineage import links_by_role
 from ..services.restructuring_rules import can_reverse
 from ..services.restructurings import restructuring_reverse, reversal_blocker
+from ..versions import data_version
 from .common import paginate
 
 
@@ -30,7 +31,7 @@ def restructuring_list(request):
         groups = Restructuring.objects.none().values("id")
     context = {
         "filter": filterset,
-        **paginate(request, groups),
+        **paginate(request, groups, version=data_version()),
         "may_record": may_restructure(request.user),
     }
     context["rows"] = decisions.decision_rows(context["page"].object_list, filterset)
@@ -60,12 +61,23 @@ def _visible_or_404(request, pk: int) -> Restructuring:
 @login_required
 def restructuring_detail(request, pk: int):
     restructuring = _visible_or_404(request, pk)
-    sources, results = links_by_role(restructuring)
+    counts = decisions.link_counts(restructuring)
+    pages = paginate(request, range(max(counts.values())), size=decisions.LINKS_PER_PAGE)
+    page = pages["page"]
+    sources, results = decisions.links_page(
+        restructuring, start=page.start_index() - 1, stop=page.end_index()
+    )
+    siblings, siblings_total = decisions.decision_siblings(
+        user=request.user, restructuring=restructuring
+    )
     context = {
         "r": restructuring,
         "sources": sources,
         "results": results,
-        "siblings": decisions.decision_siblings(user=request.user, restructuring=restructuring),
+        "counts": counts,
+        **pages,
+        "siblings": siblings,
+        "siblings_more": siblings_total - len(siblings),
         "may_reverse": not restructuring.is_reversed and can_reverse(request.user, restructuring),
     }
     return render(request, "units/restructuring_detail.html", context)

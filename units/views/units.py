@@ -16,6 +16,7 @@ from ..models import Unit
 from ..scope import can_change_unit
 from ..selectors import activity, lineage, units
 from ..services.units import unit_update
+from ..versions import data_version
 from .common import full_page_wanted, paginate
 
 
@@ -29,7 +30,7 @@ def unit_list(request):
     show_all.pop("page", None)
     context = {
         "filter": filterset,
-        **paginate(request, queryset),
+        **paginate(request, queryset, version=data_version()),
         "today": timezone.localdate(),
         "show_all_query": show_all.urlencode(),
     }

@@ -53,8 +53,33 @@ def test_list_is_a_fixed_number_of_queries(
     client, official, consolidation, django_assert_max_num_queries
 ):
     client.force_login(official)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("units:restructuring_list"))
+
+
+def test_a_large_decision_shows_its_first_units_and_how_many_more(
+    client, official, consolidation, clerk, district, django_assert_max_num_queries
+):
+    """A bulk decision (NQ 202/2025 concerns 47,000 units) costs the list the same
+    queries as a small one and shows its first units only."""
+    names = [f"Trạm {i:02}" for i in range(12)]
+    restructuring_apply(
+        actor=clerk,
+        kind=K.DISSOLVE,
+        source_ids=[ServiceUnitFactory(area=district, name=name).pk for name in names],
+        decision=Decision("9/QĐ-UBND", dt.date(2021, 1, 1), dt.date(2021, 2, 1), "UBND quận"),
+    )
+    client.force_login(official)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("units:restructuring_list"))
+    large = response.context["rows"][0]
+    assert [c["name"] for c in large.changes] == names[:8]
+    assert large.changes_more == 4
+    assert "và 4 đơn vị khác" in response.content.decode()
+    exported = b"".join(
+        client.get(reverse("units:restructuring_export_csv")).streaming_content
+    ).decode("utf-8-sig")
+    assert "Trạm 07; và 4 đơn vị khác" in exported
 
 
 def test_export_has_the_filtered_decisions(client, official, consolidation):
@@ -209,7 +234,7 @@ def test_a_decision_recorded_in_parts_is_one_row(client, admin_user, district, o
     response = client.get(reverse("units:restructuring_list"))
     assert response.context["page"].paginator.count == 1
     (row,) = response.context["rows"]
-    assert len(row.parts) == 4
+    assert row.part_count == 4
     assert [n for _kind, n in row.kinds] == [3, 1]
     detail = client.get(reverse("units:restructuring_detail", args=[row.first_id]))
     assert len(detail.context["siblings"]) == 3
@@ -255,7 +280,7 @@ def test_list_and_detail_cost_a_fixed_number_of_queries(
             decision=Decision(f"{i}/QĐ", dt.date(2021, 1, 1), dt.date(2021, 2, 1), "UBND"),
         )
     client.force_login(official)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("units:restructuring_list"))
     restructuring = Restructuring.objects.first()
     with django_assert_max_num_queries(10):
@@ -282,11 +307,11 @@ def test_a_bulk_decision_shows_each_user_only_the_parts_they_may_see(
     ).decode("utf-8-sig")
     assert "Trường Quận Khác" not in content
     detail = client.get(reverse("units:restructuring_detail", args=[kept.pk]))
-    assert detail.context["siblings"] == []
+    assert detail.context["siblings"] == [] and detail.context["siblings_more"] == 0
     client.force_login(admin_user)
     filtered = client.get(reverse("units:restructuring_list"), {"kind": "dissolve"})
     (row,) = filtered.context["rows"]
-    assert [part.kind for part in row.parts] == ["dissolve"]
+    assert [kind for kind, _n in row.kinds] == [str(K.DISSOLVE.label)]
 
 
 def test_nul_bytes_in_free_text_are_dropped_not_sent_to_the_database(client, official):

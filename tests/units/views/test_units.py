@@ -163,7 +163,7 @@ def test_xlsx_export_opens_and_has_the_filtered_rows(client, official, district,
     ServiceUnitFactory.create_batch(2, area=other_district)
     client.force_login(official)
     response = client.get(reverse("units:unit_export_xlsx"), {"area": district.pk})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 60  # all filtered rows, not one page
     assert {r[6] for r in rows[1:]} == {district.name}
@@ -329,7 +329,7 @@ def test_exports_keep_formulas_as_text(client, official, district):
     ServiceUnitFactory(area=district, name='=HYPERLINK("http://x","Bấm")')
     client.force_login(official)
     response = client.get(reverse("units:unit_export_xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cell = next(c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value))
     assert cell.data_type == "s"
     response = client.get(reverse("units:unit_export_csv"))
@@ -348,3 +348,32 @@ def test_the_change_history_shows_labels_not_codes(client, clerk, unit):
     history = page[page.index("Lịch sử thay đổi") :]
     assert "Giáo dục – đào tạo" in history and "economic" not in history
     assert "Nhóm 1" in history
+
+
+def test_cached_counts_follow_a_restructuring(
+    client, official, clerk, district, django_capture_on_commit_callbacks
+):
+    """The units list's row count, the landing headline and the area tree are
+    cached until the registry changes: a decision recorded through the service
+    shows at once."""
+    from units.choices import RestructuringKind
+    from units.services.restructuring_rules import Decision
+    from units.services.restructurings import restructuring_apply
+
+    first, *_others = ServiceUnitFactory.create_batch(3, area=district)
+    client.force_login(official)
+
+    def figures():
+        listed = client.get(reverse("units:unit_list")).context["page"].paginator.count
+        landing = client.get(reverse("landing")).context["headline"]["active_services"]
+        return listed, landing
+
+    assert figures() == (3, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        restructuring_apply(
+            actor=clerk,
+            kind=RestructuringKind.DISSOLVE,
+            source_ids=[first.pk],
+            decision=Decision("5/QĐ", dt.date(2024, 1, 2), dt.date(2024, 2, 1), "UBND quận"),
+        )
+    assert figures() == (2, 2)

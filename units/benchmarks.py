@@ -1,0 +1,231 @@
+"""The units' figures for `manage.py benchmark` (see reformwatch/benchmark.py and
+docs/PERFORMANCE.md): the main pages as a national official and as a district
+clerk, the exports of the national list, one restructuring applied, and the 2025
+area changes of one province. Writes run in a transaction that is rolled back,
+so the database is left as it was."""
+
+import datetime as dt
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Count, Q
+from django.test import Client
+from django.utils import timezone
+
+from .choices import AreaLevel, LinkRole, RestructuringKind, Role
+from .demo.national_apply import DECISION as DECISION_2025
+from .demo.national_apply import province_groups
+from .models import Area, AuditLink, Restructuring, RestructuringLink, Unit, User
+from .services.area_changes import apply_area_changes, plan_area_changes
+from .services.restructuring_rules import Decision, NewUnit
+from .services.restructurings import restructuring_apply
+
+REFORM = DECISION_2025.effective_on
+
+
+class Rollback(Exception):
+    """Raised to undo a measured write."""
+
+
+def rolled_back(work):
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+                raise Rollback
+        except Rollback:
+            pass
+
+    return run
+
+
+def bench_user(username: str, role: str, **scope) -> User:
+    user, _created = User.objects.update_or_create(
+        username=username, defaults={"full_name": f"benchmark {role}", **scope}
+    )
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    return user
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def busiest_province(day: dt.date) -> Area:
+    provinces = Area.objects.valid_on(day).filter(level=AreaLevel.PROVINCE)
+    active = Unit.objects.services().active_on(day)
+    return max(provinces, key=lambda p: active.in_area(p).count())
+
+
+def busiest_district() -> Area:
+    row = (
+        Unit.objects.filter(area__parent__level=AreaLevel.DISTRICT)
+        .values("area__parent_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if row is None:
+        raise RuntimeError("No unit in a district: run seed_national (or load_demo) first.")
+    return Area.objects.get(pk=row["area__parent_id"])
+
+
+def run(bench) -> None:
+    today = timezone.localdate()
+    official = logged_in(bench_user("bench-official", Role.OFFICIAL))
+    district = busiest_district()
+    clerk = logged_in(bench_user("bench-clerk", Role.CLERK, scope_area=district))
+    province = busiest_province(today)
+    bench.out(f"# province: {province} · district clerk's scope: {district}")
+    pages(bench, "official", official, province=province, today=today)
+    pages(bench, "clerk", clerk, province=None, today=today, district=district)
+    bench.page("landing.anonymous", None, "/")
+    bench.download("export.units_csv", official, "/units/export.csv")
+    bench.download("export.units_xlsx", official, "/units/export.xlsx")
+    apply_one(bench, today)
+    area_changes_one_province(bench)
+
+
+def pages(bench, who, client, *, province, today, district=None) -> None:
+    # The district's units moved to the new communes on 1/7/2025: its clerk lists
+    # every unit it ever had.
+    base = "/units/?status=all" if district else "/units/"
+    join = "&" if district else "?"
+    bench.page(f"{who}.units_list", client, base)
+    if province:
+        bench.page(f"{who}.units_list_province", client, f"/units/?area={province.pk}")
+    bench.page(f"{who}.units_search", client, f"{base}{join}q=truong+mam+non")
+    bench.page(f"{who}.units_last_page", client, f"{base}{join}page=last")
+    unit = sample_unit(district, today)
+    bench.page(f"{who}.unit_detail", client, f"/units/{unit.pk}/")
+    bench.page(f"{who}.area_tree", client, "/areas/")
+    top = province or district
+    bench.page(f"{who}.area_tree_open", client, f"/areas/{top.pk}/children/", htmx=True)
+    bench.page(f"{who}.org_tree", client, "/organisation/")
+    body = Unit.objects.agencies().filter(area=top, parent=None).first()
+    if body:
+        url = f"/organisation/{body.pk}/children/?on={body.established_on:%d/%m/%Y}"
+        bench.page(f"{who}.org_tree_open", client, url, htmx=True)
+    bench.page(f"{who}.restructurings_list", client, "/restructurings/")
+    for label, part in sample_decisions(district):
+        bench.page(f"{who}.restructuring_detail_{label}", client, f"/restructurings/{part.pk}/")
+    bench.page(f"{who}.activity", client, "/activity/")
+
+
+def sample_unit(district: Area | None, today: dt.date) -> Unit:
+    """A unit with a history: the result of a consolidation (in the district)."""
+    links = RestructuringLink.objects.filter(
+        created=True, restructuring__kind=RestructuringKind.CONSOLIDATE
+    )
+    if district:
+        links = links.filter(unit__area__parent=district)
+    link = links.order_by("id").first()
+    if link:
+        return link.unit
+    units = Unit.objects.services()
+    return (units.filter(area__parent=district) if district else units).order_by("id").first()
+
+
+def sample_decisions(district: Area | None) -> list[tuple[str, Restructuring]]:
+    """A typical decision and the largest one (the most links)."""
+    parts = Restructuring.objects.all()
+    if district:
+        parts = parts.filter(links__unit__area__parent=district).distinct()
+    typical = parts.filter(kind=RestructuringKind.CONSOLIDATE).order_by("id").first()
+    largest = (
+        Restructuring.objects.filter(pk__in=parts.values("pk"))
+        .annotate(n=Count("links"))
+        .order_by("-n")
+        .first()
+    )
+    return [(label, part) for label, part in (("typical", typical), ("largest", largest)) if part]
+
+
+def apply_one(bench, today: dt.date) -> None:
+    """A consolidation of two service units of one commune, under the service's
+    locks, validation, audit and recompute marks."""
+    row = (
+        Unit.objects.services()
+        .active_on(today)
+        .values("area_id", "parent_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("area_id")
+        .first()
+    )
+    if row is None:
+        bench.out("# apply: no two units to consolidate")
+        return
+    sources = list(
+        Unit.objects.services()
+        .active_on(today)
+        .filter(area_id=row["area_id"], parent_id=row["parent_id"])
+        .values_list("id", flat=True)[:2]
+    )
+    actor = bench_user("bench-admin", Role.ADMIN)
+    decision = Decision(
+        number="1/QĐ-BENCH", decided_on=today, effective_on=today, authority="Benchmark"
+    )
+
+    def consolidate():
+        restructuring_apply(
+            actor=actor,
+            kind=RestructuringKind.CONSOLIDATE,
+            decision=decision,
+            source_ids=sources,
+            new_units=[NewUnit(name="Đơn vị hợp nhất (benchmark)")],
+        )
+
+    bench.job("restructuring_apply", rolled_back(consolidate), repeat=bench.repeat)
+
+
+def area_changes_one_province(bench) -> None:
+    """The 2025 area changes of the largest merged province, timed from the state
+    of 30/06/2025: inside the rolled-back transaction the changes already applied
+    to it are first undone (their results deleted, their sources reopened), then
+    the plan and the apply are timed."""
+    if not bench.wanted("area_changes_one_province"):
+        return
+    group = max(province_groups(), key=lambda g: Unit.objects.filter(area__in=_subtree(g)).count())
+    actor = bench_user("bench-admin", Role.ADMIN)
+    names = " + ".join(a.name for a in group)
+    moved = {}
+
+    def plan_and_apply():
+        plan = plan_area_changes(areas=group, day=REFORM)
+        moved.update(apply_area_changes(plan=plan, decision=DECISION_2025, actor=actor))
+
+    try:
+        with transaction.atomic():
+            _undo_2025(group)
+            bench.job("area_changes_one_province", plan_and_apply, note=names)
+            raise Rollback
+    except Rollback:
+        pass
+    bench.add("area_changes_one_province.units_moved", moved.get("moved", 0), "units", names)
+
+
+def _subtree(group: list[Area]) -> list[int]:
+    below = Q(pk__in=[a.pk for a in group]) | Q(parent__in=group) | Q(parent__parent__in=group)
+    return list(Area.objects.filter(below).values_list("pk", flat=True))
+
+
+def _undo_2025(group: list[Area]) -> None:
+    """Back to 30/06/2025 for the units of `group` (benchmark only, rolled back)."""
+    areas = _subtree(group)
+    parts = Restructuring.objects.filter(
+        decision_number=DECISION_2025.number,
+        links__role=LinkRole.SOURCE,
+        links__unit__area__in=areas,
+    ).distinct()
+    part_ids = list(parts.values_list("pk", flat=True))
+    links = RestructuringLink.objects.filter(restructuring_id__in=part_ids)
+    created = list(links.filter(created=True).values_list("unit_id", flat=True))
+    ceased = list(links.filter(ceases=True).values_list("unit_id", flat=True))
+    AuditLink.objects.filter(unit_id__in=created).update(unit=None)
+    links._raw_delete(links.db)
+    Restructuring.objects.filter(pk__in=part_ids)._raw_delete(links.db)
+    Unit.objects.filter(pk__in=created)._raw_delete(links.db)
+    Unit.objects.filter(pk__in=ceased).update(closed_on=None)
