@@ -106,7 +106,8 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
     bench.page(f"{who}.org_tree", client, "/organisation/")
     body = Unit.objects.agencies().filter(area=top, parent=None).first()
     if body:
-        url = f"/organisation/{body.pk}/children/?on={body.established_on:%d/%m/%Y}"
+        day = today if body.is_active_on(today) else body.established_on
+        url = f"/organisation/{body.pk}/children/?on={day:%d/%m/%Y}"
         bench.page(f"{who}.org_tree_open", client, url, htmx=True)
     bench.page(f"{who}.restructurings_list", client, "/restructurings/")
     for label, part in sample_decisions(district):
@@ -228,4 +229,4 @@ def _undo_2025(group: list[Area]) -> None:
     links._raw_delete(links.db)
     Restructuring.objects.filter(pk__in=part_ids)._raw_delete(links.db)
     Unit.objects.filter(pk__in=created)._raw_delete(links.db)
-    Unit.objects.filter(pk__in=ceased).update(closed_on=None)
+    Unit.objects.filter(pk__in=ceased).update(closed_on=None, closed_by=None)

@@ -63,20 +63,20 @@ def test_a_clerk_records_a_consolidation_with_one_error_on_the_way(page, shot):
     page.click("button.primary")
 
     page.fill("#id_number", "245/QĐ-UBND")
-    page.fill("#id_decided_on", "20/08/2024")
-    page.fill("#id_effective_on", "01/08/2024")  # before the decision: an error
-    page.fill("#id_authority", "UBND quận Ngô Quyền")
+    page.fill("#id_decided_on", "20/08/2025")
+    page.fill("#id_effective_on", "01/08/2025")  # before the decision: an error
+    page.fill("#id_authority", "UBND phường Ngô Quyền")
     page.click("button.primary")
     expect(page.locator(".error")).to_contain_text(
         "Ngày hiệu lực không được trước ngày ban hành quyết định."
     )
     shot(page, "decision-error")
-    page.fill("#id_effective_on", "01/09/2024")
+    page.fill("#id_effective_on", "01/09/2025")
     page.click("button.primary")
 
     for search, name in (
         ("mam non cau tre", "Trường Mầm non Cầu Tre"),
-        ("mam non cau dat", "Trường Mầm non Cầu Đất"),
+        ("mam non may chai", "Trường Mầm non Máy Chai"),
     ):
         page.fill("#id_q", search)
         row = page.locator("#candidates tr", has_text=name)
@@ -86,20 +86,20 @@ def test_a_clerk_records_a_consolidation_with_one_error_on_the_way(page, shot):
     shot(page, "sources")
     page.click("button[value=next]")
 
-    page.fill("#id_new-0-name", "Trường Mầm non Cầu Tre - Cầu Đất")
+    page.fill("#id_new-0-name", "Trường Mầm non Cầu Tre - Máy Chai")
     shot(page, "results")
     page.click("button[value=next]")
 
     expect(page.locator("h2", has_text="Đơn vị được thành lập")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Trường Mầm non Cầu Tre - Cầu Đất")
+    expect(page.locator("main")).to_contain_text("Trường Mầm non Cầu Tre - Máy Chai")
     shot(page, "preview")
     assert not Restructuring.objects.filter(decision_number="245/QĐ-UBND").exists()
     page.click("text=Xác nhận và ghi nhận")
 
     expect(page.locator("h1")).to_contain_text("245/QĐ-UBND")
     shot(page, "decision")
-    page.locator(".flow a", has_text="Trường Mầm non Cầu Tre - Cầu Đất").click()
-    expect(page.locator("h1")).to_contain_text("Trường Mầm non Cầu Tre - Cầu Đất")
+    page.locator(".flow a", has_text="Trường Mầm non Cầu Tre - Máy Chai").click()
+    expect(page.locator("h1")).to_contain_text("Trường Mầm non Cầu Tre - Máy Chai")
     history = page.locator("section", has_text="Lịch sử thay đổi")
     expect(history).to_contain_text("Ghi nhận quyết định sắp xếp")
     expect(page.locator(".lineagegraph")).to_be_visible()
@@ -108,7 +108,7 @@ def test_a_clerk_records_a_consolidation_with_one_error_on_the_way(page, shot):
     page.click("nav.mainnav >> text=Nhật ký")
     expect(page.locator("table")).to_contain_text("245/QĐ-UBND (Hợp nhất)")
     shot(page, "activity")
-    created = Unit.objects.get(name="Trường Mầm non Cầu Tre - Cầu Đất")
+    created = Unit.objects.get(name="Trường Mầm non Cầu Tre - Máy Chai")
     assert AuditEntry.objects.filter(links__unit=created).count() == 1
 
 

@@ -16,7 +16,7 @@ pytestmark = BROWSER
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_fits_its_top_bar_on_one_line(page, shot, username):
     log_in(page, username)
-    unit = Unit.objects.get(name="Trường Mầm non Máy Chai")
+    unit = Unit.objects.get(name="Trường Mầm non Máy Chai", closed_on__isnull=True)
     decision = Restructuring.objects.get(decision_number="1520/QĐ-UBND")
     pages = [
         "/",

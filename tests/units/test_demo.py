@@ -152,3 +152,17 @@ def test_today_reconciles_after_the_2025_changes(settings):
             "Phường Gia Viên",
             "Phường Lê Chân",
         }
+
+
+def test_each_2025_decision_is_one_document(settings):
+    """Screenshot review: the bodies established on 1/7/2025 were recorded under NQ
+    202 and 1656 with another date and authority, so each showed as two decisions."""
+    from units.models import Restructuring
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    for number in ("Nghị quyết 202/2025/QH15", "1656/NQ-UBTVQH15"):
+        parts = Restructuring.objects.filter(decision_number=number)
+        kinds = set(parts.values_list("kind", flat=True))
+        assert "establish" in kinds and "transfer" in kinds
+        assert parts.values("authority", "decided_on", "effective_on").distinct().count() == 1

@@ -279,8 +279,6 @@ def load_2025_changes(keys: AreaKeys) -> None:
         else:
             district = next(a for a in chain if a.level == AreaLevel.DISTRICT)
             places[district.pk] = district
-    provinces = _province_bodies(admin, keys)
-    _ward_committees(admin, ended, provinces)
     provinces_merged = _decision(
         MERGER_DECISION,
         "2025-06-12",
@@ -297,13 +295,16 @@ def load_2025_changes(keys: AreaKeys) -> None:
         note="Sắp xếp đơn vị hành chính cấp xã của thành phố Hà Nội; kết thúc hoạt động "
         "cấp huyện từ 01/07/2025 (Luật Tổ chức chính quyền địa phương số 72/2025/QH15).",
     )
+    # The new bodies are established by the same decisions that ended the old areas.
+    provinces = _province_bodies(admin, keys, provinces_merged)
+    _ward_committees(admin, ended, provinces, hanoi=hanoi_wards, others=provinces_merged)
     for area in sorted(places.values(), key=lambda a: (a.level, a.code)):
         plan = plan_area_changes(area=area, day=day, lookups=Lookups(day))
         decision = hanoi_wards if area.level == AreaLevel.DISTRICT else provinces_merged
         apply_area_changes(plan=plan, decision=decision, actor=admin)
 
 
-def _province_bodies(admin: User, keys: AreaKeys) -> dict[str, Unit]:
+def _province_bodies(admin: User, keys: AreaKeys, decision: Decision) -> dict[str, Unit]:
     """The People's Committee (and departments) of each merged province the demo
     touches, established on 1/7/2025; returns the committees by province code."""
     committees = {"01": _original("01000001")}
@@ -311,15 +312,15 @@ def _province_bodies(admin: User, keys: AreaKeys) -> dict[str, Unit]:
         area = keys[f"n{code}"]
         committee = None
         for name in names:
-            unit = _establish(
-                admin, name, area, committee, ManagementLevel.PROVINCE, MERGER_DECISION
-            )
+            unit = _establish(admin, name, area, committee, ManagementLevel.PROVINCE, decision)
             committee = committee or unit
         committees[code] = committee
     return committees
 
 
-def _ward_committees(admin: User, ended, provinces: dict[str, Unit]) -> None:
+def _ward_committees(
+    admin: User, ended, provinces: dict[str, Unit], *, hanoi: Decision, others: Decision
+) -> None:
     """The People's Committee of every new commune that continues a commune where
     a demo unit was on 30/06/2025."""
     lookups = Lookups(MERGER_EFFECTIVE)
@@ -328,19 +329,19 @@ def _ward_committees(admin: User, ended, provinces: dict[str, Unit]) -> None:
     for area in sorted(successors, key=lambda a: a.code):
         province = lookups.areas[area.parent_id]
         name = "Ủy ban nhân dân " + area.name[0].lower() + area.name[1:]
-        number = "1656/NQ-UBTVQH15" if province.code == "01" else MERGER_DECISION
+        decision = hanoi if province.code == "01" else others
         committee = provinces[province.code]
-        _establish(admin, name, area, committee, ManagementLevel.COMMUNE, number)
+        _establish(admin, name, area, committee, ManagementLevel.COMMUNE, decision)
 
 
-def _establish(admin, name, area, parent, level, number) -> Unit:
+def _establish(admin, name, area, parent, level, decision: Decision) -> Unit:
     existing = Unit.objects.filter(name=name, area=area).first()
     if existing is not None:
         return existing
     restructuring = restructuring_apply(
         actor=admin,
         kind="establish",
-        decision=_decision(number, "2025-06-16", MERGER_EFFECTIVE.isoformat(), "Quốc hội"),
+        decision=decision,
         new_units=[
             NewUnit(
                 name=name,

@@ -15,6 +15,7 @@ from ..models import (
     RestructuringLink,
     Unit,
 )
+from ..services.restructurings import restructuring_summary
 from ..versions import areas_changed, registry_changed
 from .national import NationalSeed
 
@@ -68,21 +69,7 @@ def _audit(seed: NationalSeed) -> int:
     entries = []
     for decision in seed.decisions:
         links = by_decision.get(decision.pk, [])
-        summary = {
-            "kind": decision.kind,
-            "decision_number": decision.decision_number,
-            "effective_on": decision.effective_on.isoformat(),
-            "links": [
-                {
-                    "unit": link.unit.pk,
-                    "name": link.unit.name,
-                    "role": link.role,
-                    "ceases": link.ceases,
-                    "created": link.created,
-                }
-                for link in links
-            ],
-        }
+        summary = restructuring_summary(decision, links)
         entries.append(
             AuditEntry(
                 actor=seed.actor,

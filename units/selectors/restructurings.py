@@ -3,11 +3,13 @@ parts it has), a decision's page, and the preview's counts per scope."""
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import LinkRole, RestructuringKind, UnitKind
@@ -15,6 +17,7 @@ from ..filters import RestructuringFilter
 from ..models import Restructuring, RestructuringLink, Unit, User
 from ..models.areas import area_subtree_q
 from ..scope import visible_restructurings
+from ..versions import cached_until_changed
 
 K = RestructuringKind
 GROUP_KEY = ("decision_number", "authority", "decided_on", "effective_on")
@@ -120,6 +123,18 @@ def part_changes(part: Restructuring) -> list[dict]:
 def _destination(unit: Unit) -> str:
     where = [unit.parent.name if unit.parent_id else "", unit.area.name]
     return " · ".join(w for w in where if w)
+
+
+def decision_rows_page(groups, filterset: RestructuringFilter) -> list[DecisionRow]:
+    """`decision_rows` of a page of the list, cached until the registry changes
+    (keyed by the groups, the user's filters and scope, and the language)."""
+    groups = list(groups)
+    if not groups:
+        return []
+    sql, params = filterset.qs.query.sql_with_params()
+    text = f"{get_language()}|{sql}|{params}|{[sorted(g.items()) for g in groups]}"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return cached_until_changed(f"decision-rows:{digest}", lambda: decision_rows(groups, filterset))
 
 
 def decision_rows(groups, filterset: RestructuringFilter) -> list[DecisionRow]:

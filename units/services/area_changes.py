@@ -301,7 +301,8 @@ def apply_area_changes(*, plan: AreaChangePlan, decision: Decision, actor: User)
         for move, copy in zip(ready, restructuring.created_units, strict=True):
             copies[move.unit.pk] = copy.pk
         transfers += 1
-        pending = [m for m in pending if m not in ready]
+        moved = {m.unit.pk for m in ready}
+        pending = [m for m in pending if m.unit.pk not in moved]
     if plan.dissolve:
         restructuring_apply(
             actor=actor,

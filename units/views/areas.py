@@ -28,13 +28,14 @@ def area_tree(request, pk: int | None = None):
         "day": day,
         "parent": parent,
         "nodes": areas.area_nodes(user=request.user, day=day, parent=parent),
-        "date_widget": DATE_WIDGET.render("on", day),
+        "date_widget": DATE_WIDGET.render("on", day, attrs={"id": "id_on"}),
     }
     if parent is not None:
         if not request.htmx:
             raise Http404
         return render(request, "units/area_tree.html#children", context)
     context["unplaced"] = units.units_in_ended_areas(day, request.user)
+    context["total"] = sum(node.service_count for node in context["nodes"])
     return render(request, "units/area_tree.html", context)
 
 
@@ -49,7 +50,7 @@ def org_tree(request, pk: int | None = None):
     context = {
         "day": day,
         "nodes": areas.org_nodes(user=request.user, day=day, parent=parent),
-        "date_widget": DATE_WIDGET.render("on", day),
+        "date_widget": DATE_WIDGET.render("on", day, attrs={"id": "id_on"}),
     }
     if parent is not None:
         if not request.htmx:
@@ -77,7 +78,8 @@ def area_pick(request):
         allowed = areas.area_choices_for(request.user, scoped=scoped, day=day)
         chosen = allowed.filter(pk=pk).first() if pk else None
         response = HttpResponse(widget.render(field, chosen.pk if chosen else None))
-        response["HX-Trigger"] = "area-chosen"
+        # After the swap, so that the form sends the new hidden value.
+        response["HX-Trigger-After-Swap"] = "area-chosen"
         return response
     query = clean_text(request.GET.get("q", ""))
     context = {

@@ -34,7 +34,7 @@ def restructuring_list(request):
         **paginate(request, groups, version=data_version()),
         "may_record": may_restructure(request.user),
     }
-    context["rows"] = decisions.decision_rows(context["page"].object_list, filterset)
+    context["rows"] = decisions.decision_rows_page(context["page"].object_list, filterset)
     return render(request, "units/restructuring_list.html", context)
 
 

@@ -366,9 +366,10 @@ def test_cached_counts_follow_a_restructuring(
     def figures():
         listed = client.get(reverse("units:unit_list")).context["page"].paginator.count
         landing = client.get(reverse("landing")).context["headline"]["active_services"]
-        return listed, landing
+        decisions = client.get(reverse("units:restructuring_list")).context["rows"]
+        return listed, landing, [row.number for row in decisions]
 
-    assert figures() == (3, 3)
+    assert figures() == (3, 3, [])
     with django_capture_on_commit_callbacks(execute=True):
         restructuring_apply(
             actor=clerk,
@@ -376,4 +377,8 @@ def test_cached_counts_follow_a_restructuring(
             source_ids=[first.pk],
             decision=Decision("5/QĐ", dt.date(2024, 1, 2), dt.date(2024, 2, 1), "UBND quận"),
         )
-    assert figures() == (2, 2)
+    assert figures() == (2, 2, ["5/QĐ"])
+    # The list's rows are cached per language too.
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("units:restructuring_list")).content.decode()
+    assert "Dissolve" in english and "Giải thể" not in english

@@ -1,4 +1,5 @@
 import datetime as dt
+import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -39,12 +40,23 @@ class Command(BaseCommand):
         generator.build()
         history(generator)
         bodies_of_july_2025(generator)
-        self.stdout.write(f"generated in {time.monotonic() - started:.1f} s")
+        self.bench("generate", started)
+        lap = time.monotonic()
         counts = write(generator)
-        self.stdout.write(f"written {counts} at {time.monotonic() - started:.1f} s")
+        self.stdout.write(f"written {counts}")
+        self.bench("write", lap)
         if not skip_area_changes:
+            lap = time.monotonic()
             moved = apply_2025_changes(actor)
-            self.stdout.write(f"2025 area changes {moved} at {time.monotonic() - started:.1f} s")
+            self.stdout.write(f"2025 area changes {moved}")
+            self.bench("area_changes_country", lap)
+        lap = time.monotonic()
         for line in summary(today=timezone.localdate(), base=dt.date(2015, 12, 31)):
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"seed_national: {time.monotonic() - started:.1f} s"))
+        self.bench("invariant_check", lap)
+        self.bench("total", started)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        self.stdout.write(f"BENCH seed_national.peak_memory {peak:.0f} MiB")
+
+    def bench(self, name: str, since: float) -> None:
+        self.stdout.write(f"BENCH seed_national.{name} {time.monotonic() - since:.1f} s")

@@ -1,0 +1,62 @@
+"""seed_national at a small scale, then the benchmark over what it wrote."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from units.models import Restructuring, RestructuringLink, Unit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = (
+    "units_list",
+    "units_search",
+    "units_last_page",
+    "unit_detail",
+    "area_tree",
+    "area_tree_open",
+    "org_tree",
+    "restructurings_list",
+    "restructuring_detail_typical",
+    "restructuring_detail_largest",
+    "activity",
+)
+
+
+def run(*args, **options) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_seed_national_then_benchmark():
+    text = run("seed_national", scale=0.01, seed=7)
+    # The published national figures, scaled (55,891 → 48,442 → 47,596).
+    totals = dict(re.findall(r"service units active on (\d\d/\d\d/\d{4}): (\d+)", text))
+    assert abs(int(totals["31/12/2015"]) - 559) <= 3
+    assert abs(int(totals["31/12/2021"]) - 484) <= 3
+    assert abs(int(totals["31/12/2023"]) - 476) <= 3
+    held, checked = map(int, re.search(r"(\d+) of (\d+) province × window", text).groups())
+    assert held == checked == 97 * 3 - 33  # 63 + 34 provinces, minus windows before 2025
+    # The same rows the restructuring service writes: every decision has links
+    # and an audit entry, every closed unit names the decision that closed it.
+    assert not Restructuring.objects.filter(links__isnull=True).exists()
+    closed = Unit.objects.filter(closed_on__isnull=False)
+    assert not closed.filter(closed_by__isnull=True).exists()
+    assert RestructuringLink.objects.filter(ceases=True).count() == closed.count()
+
+    report = run("benchmark", repeat=1)
+    figures = dict(re.findall(r"^BENCH (\S+) ([\d.]+) ", report, flags=re.M))
+    for who in ("official", "clerk"):
+        for page in PAGES:
+            assert float(figures[f"{who}.{page}.p95"]) > 0
+            # Bounded, whatever the data (the cold run fills the caches).
+            assert 0 < float(figures[f"{who}.{page}.queries"]) <= 25, (who, page)
+    for name in ("export.units_csv.time", "export.units_xlsx.peak_memory"):
+        assert float(figures[name]) > 0
+    assert float(figures["area_changes_one_province.units_moved"]) > 0
+    assert float(figures["restructuring_apply.p50"]) > 0
+    # Writes were rolled back.
+    assert not Restructuring.objects.filter(decision_number="1/QĐ-BENCH").exists()
