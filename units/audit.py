@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "unit.update": _("Unit details changed"),
     "unit.create": _("Unit registered"),
     "restructuring.apply": _("Restructuring decision recorded"),
+    "staffing.save": _("Staffing figures saved"),
     "restructuring.reverse": _("Restructuring decision annulled"),
     "user.password": _("Password changed"),
     "user.login_unlock": _("Login unlocked"),

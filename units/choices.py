@@ -37,6 +37,18 @@ class AutonomyGroup(models.IntegerChoices):
     GROUP_4 = 4, _("Group 4: state covers recurrent spending")
 
 
+class StaffingCategory(models.TextChoices):
+    """Who is counted (DESIGN §2): civil servants of agencies (Nghị định 62/2020),
+    employees of service units paid by the state budget or by the unit's own
+    revenue (Nghị định 106/2020), contract staff outside the quota (Nghị định
+    111/2022)."""
+
+    CIVIL_SERVANT = "civil_servant", _("Civil servants")
+    BUDGET_EMPLOYEE = "budget_employee", _("Employees paid by the state budget")
+    OWN_REVENUE_EMPLOYEE = "own_revenue_employee", _("Employees paid by own revenue")
+    CONTRACT = "contract", _("Contract staff")
+
+
 class Role(models.TextChoices):
     OFFICIAL = "official", _("Official")
     CLERK = "clerk", _("Clerk")

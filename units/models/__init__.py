@@ -1,11 +1,12 @@
 """Models by domain: areas, the registry of units and restructurings, figures
-bookkeeping, accounts and the audit log."""
+bookkeeping, staffing, accounts and the audit log."""
 
 from .accounts import User
 from .areas import Area, AreaLineage
 from .audit import AuditEntry, AuditLink, Heartbeat
 from .figures import RecomputeMark
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
+from .staffing import StaffingFigure
 
 __all__ = [
     "Area",
@@ -16,6 +17,7 @@ __all__ = [
     "RecomputeMark",
     "Restructuring",
     "RestructuringLink",
+    "StaffingFigure",
     "Unit",
     "UnitQuerySet",
     "User",
