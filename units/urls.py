@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, areas, restructuring_form, restructurings, units
+from .views import activity, areas, restructuring_form, restructurings, staffing, units
 
 app_name = "units"
 
@@ -41,6 +41,8 @@ urlpatterns = [
         name="restructuring_step",
     ),
     path("activity/", activity.activity, name="activity"),
+    path("staffing/", staffing.staffing_overview, name="staffing_overview"),
+    path("staffing/<int:pk>/<int:year>/", staffing.staffing_grid, name="staffing_grid"),
     path("areas/", areas.area_tree, name="area_tree"),
     path("areas/pick/", areas.area_pick, name="area_pick"),
     path("areas/<int:pk>/children/", areas.area_tree, name="area_children"),

@@ -18,6 +18,7 @@ def test_every_page_fits_its_top_bar_on_one_line(page, shot, username):
     log_in(page, username)
     unit = Unit.objects.get(name="Trường Mầm non Máy Chai", closed_on__isnull=True)
     decision = Restructuring.objects.get(decision_number="1520/QĐ-UBND")
+    thanh_xuan = Unit.objects.get(name="Ủy ban nhân dân quận Thanh Xuân")
     pages = [
         "/",
         "/units/",
@@ -27,6 +28,8 @@ def test_every_page_fits_its_top_bar_on_one_line(page, shot, username):
         "/activity/",
         "/organisation/?on=31/12/2023",
         "/areas/",
+        "/staffing/?year=2022",
+        f"/staffing/{thanh_xuan.pk}/2022/",
         "/health/",
     ]
     if username in ("chuyenvien", "admin"):

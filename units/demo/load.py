@@ -32,6 +32,7 @@ from .data import (
     A,
     S,
 )
+from .staffing import load_staffing
 
 
 class AreaKeys:
@@ -256,6 +257,7 @@ def load_demo(*, with_units: bool = True) -> list[tuple[str, str]]:
     load_other_units(keys)
     users = load_users(keys)
     load_restructurings(keys)
+    load_staffing(User.objects.get(username="admin"))
     load_2025_changes(keys)
     return users
 

@@ -1,0 +1,121 @@
+"""The staffing overview and the clerk's grid."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.conftest import queries_of
+from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory
+from units.choices import StaffingCategory as C
+from units.models import Area, AuditEntry, StaffingFigure, Unit, User
+from units.services.staffing import StaffingRow, staffing_save
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_thanh_xuan_overview_for_2022_has_165_152_13_over_its_11_wards(client, settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    client.force_login(User.objects.get(username="lanhdao"))
+    thanh_xuan = Area.objects.get(level="district", code="009")
+    response = client.get(
+        reverse("units:staffing_overview"), {"area": thanh_xuan.pk, "year": 2022, "base": 2021}
+    )
+    total = response.context["total"]
+    assert (total.assigned, total.actual, total.vacancy, total.over_quota) == (165, 152, 13, 0)
+    wards = [row for row in response.context["rows"] if row.assigned]
+    assert len(wards) == 11 and all(row.area.level == "commune" for row in wards)
+    page = response.content.decode()
+    assert "Phường Khương Mai" in page and ">165<" in page and ">13<" in page
+
+
+def test_the_overview_costs_the_same_queries_for_one_or_many_units(
+    client, official, admin_user, district, agency
+):
+    url = reverse("units:staffing_overview")
+    client.force_login(official)
+    counts = []
+    for n in (1, 8):
+        communes = [CommuneFactory(parent=district) for _ in range(n)]
+        units = [ServiceUnitFactory(area=c, parent=agency) for c in communes]
+        rows = [StaffingRow(u.pk, C.BUDGET_EMPLOYEE, assigned=10, actual=9) for u in units]
+        staffing_save(actor=admin_user, year=2024, rows=rows, about=agency)
+        cache.clear()  # factories add areas around the loader that marks them changed
+        response = client.get(url, {"area": district.pk, "year": 2024})  # fills the caches
+        assert response.context["total"].assigned == {1: 10, 8: 90}[n]
+        counts.append(queries_of(lambda: client.get(url, {"area": district.pk, "year": 2024})))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.fixture
+def wards(district, agency):
+    return [
+        AgencyFactory(name=f"Ủy ban nhân dân phường {n}", area=district, parent=agency)
+        for n in ("Hạ Đình", "Kim Giang")
+    ]
+
+
+def grid_url(agency, year=2022):
+    return reverse("units:staffing_grid", args=[agency.pk, year])
+
+
+def test_a_clerk_saves_the_grid_once_and_it_is_audited(client, clerk, agency, wards):
+    client.force_login(clerk)
+    first = f"c-{wards[0].pk}-{C.CIVIL_SERVANT}"
+    second = f"c-{wards[1].pk}-{C.CIVIL_SERVANT}"
+    data = {f"{first}-assigned": "15", f"{first}-actual": "14", f"{second}-assigned": "1.500"}
+    response = client.post(grid_url(agency), data)
+    assert response.status_code == 302
+    assert StaffingFigure.objects.get(unit=wards[0]).actual == 14
+    assert StaffingFigure.objects.get(unit=wards[1]).assigned == 1500  # "1.500" is Vietnamese
+    assert AuditEntry.objects.filter(action="staffing.save").count() == 1
+
+
+def test_a_wrong_cell_is_marked_and_nothing_is_saved(client, clerk, agency, wards):
+    client.force_login(clerk)
+    first = f"c-{wards[0].pk}-{C.CIVIL_SERVANT}"
+    second = f"c-{wards[1].pk}-{C.CIVIL_SERVANT}"
+    data = {f"{first}-assigned": "15", f"{second}-actual": "mười"}
+    response = client.post(grid_url(agency), data)
+    assert response.status_code == 200
+    assert "Nhập số người là số nguyên" in response.content.decode()
+    assert not StaffingFigure.objects.exists()
+
+
+def test_a_clerk_outside_the_scope_gets_403_and_nothing_changes(
+    client, outsider_clerk, agency, wards
+):
+    client.force_login(outsider_clerk)
+    data = {f"c-{wards[0].pk}-{C.CIVIL_SERVANT}-assigned": "15"}
+    assert client.post(grid_url(agency), data).status_code == 403
+    assert not StaffingFigure.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["official", "supervisor"])
+def test_officials_and_supervisors_read_the_grid_but_cannot_save(
+    request, client, who, agency, wards
+):
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(grid_url(agency))
+    assert page.status_code == 200 and "disabled" in page.content.decode()
+    data = {f"c-{wards[0].pk}-{C.CIVIL_SERVANT}-assigned": "15"}
+    assert client.post(grid_url(agency), data).status_code == 403
+    assert not StaffingFigure.objects.exists()
+
+
+def test_copying_last_year_fills_the_quotas_without_saving(client, clerk, agency, wards):
+    rows = [StaffingRow(wards[0].pk, C.CIVIL_SERVANT, assigned=15, actual=14)]
+    staffing_save(actor=clerk, year=2022, rows=rows, about=agency)
+    client.force_login(clerk)
+    page = client.get(grid_url(agency, 2023), {"copy": "1"})
+    (line,) = [
+        line
+        for line in page.context["table"]
+        if line["unit"] == wards[0]
+        and line["figure"] is None
+        and line["inputs"]["assigned"]["value"] == 15
+    ]
+    assert line["inputs"]["actual"]["value"] == ""
+    assert not StaffingFigure.objects.filter(year=2023).exists()
+    assert Unit.objects.get(pk=wards[0].pk)

@@ -1,0 +1,94 @@
+"""Forms of the staffing pages: the overview's filters and the clerk's grid."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..choices import StaffingCategory
+from ..models import Area
+from ..models.staffing import FIRST_YEAR, LAST_YEAR
+from ..services.staffing import NUMBERS, StaffingRow
+from .area_picker import AreaPicker
+
+
+class OverviewForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("Area (and below)"),
+        queryset=Area.objects.all(),
+        required=False,
+        widget=AreaPicker(all_label=gettext_lazy("The whole country")),
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
+    base = forms.IntegerField(
+        label=gettext_lazy("Base year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
+
+    def values(self) -> tuple[Area | None, int, int]:
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("year") or timezone.localdate().year
+        return data.get("area"), year, data.get("base") or 2015
+
+
+def cell_name(unit_id: int, category: str, field: str) -> str:
+    return f"c-{unit_id}-{category}-{field}"
+
+
+def grid_rows(data, cells) -> tuple[list[StaffingRow], dict[str, str], list]:
+    """The posted grid as service rows, the cells that are not whole numbers
+    (by input name), and for each row the input names of its fields."""
+    rows, errors, names = [], {}, []
+    for unit, categories in cells:
+        for category in categories:
+            values, row_names = {}, {}
+            for field in NUMBERS:
+                name = cell_name(unit.pk, category, field)
+                row_names[field] = name
+                text = (data.get(name) or "").strip().replace(".", "")
+                if not text:
+                    values[field] = 0 if field == "streamlined" else None
+                elif text.isascii() and text.isdigit():
+                    values[field] = int(text)
+                else:
+                    errors[name] = _("Enter a whole number of people, 0 or more.")
+            if values.get("assigned") is not None or values.get("actual") is not None:
+                rows.append(StaffingRow(unit.pk, category, **values))
+                names.append(row_names)
+    return rows, errors, names
+
+
+def grid_table(cells, figures, previous, *, posted, copy: bool, errors: dict) -> list[dict]:
+    """One line per unit × category with its three inputs (what was posted, else
+    the saved figure, else last year's quota when copying) and their errors."""
+    table = []
+    for unit, categories in cells:
+        for category in categories:
+            figure = figures.get((unit.pk, category))
+            last = previous.get((unit.pk, category))
+            inputs = {}
+            for field in NUMBERS:
+                name = cell_name(unit.pk, category, field)
+                if posted is not None:
+                    value = posted.get(name, "")
+                elif figure is not None:
+                    value = getattr(figure, field)
+                elif copy and field == "assigned" and last is not None:
+                    value = last.assigned
+                else:
+                    value = None
+                inputs[field] = {
+                    "name": name,
+                    "value": "" if value is None else value,
+                    "error": errors.get(name),
+                }
+            table.append(
+                {
+                    "unit": unit,
+                    "category": StaffingCategory(category).label,
+                    "inputs": inputs,
+                    "figure": figure,
+                }
+            )
+    return table

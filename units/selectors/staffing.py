@@ -1,0 +1,107 @@
+"""Reads of staffing: the overview of a scope and year, and a clerk's grid."""
+
+import dataclasses
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, F, Q, Sum, When
+
+from ..choices import AreaLevel
+from ..choices import StaffingCategory as C
+from ..models import Area, StaffingFigure, Unit, User
+from ..models.staffing import categories_for
+from ..scope import area_ids, visible_units
+from ..versions import cached_until_changed
+
+# The quota of the state: civil servants of agencies and budget-paid employees of
+# service units (DESIGN §2, §4.5).
+QUOTA = (C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE)
+COLUMNS = ("assigned", "actual", "vacancy", "over_quota", "streamlined", "contract", "base")
+
+
+@dataclasses.dataclass
+class OverviewRow:
+    area: Area | None
+    assigned: int = 0
+    actual: int = 0
+    vacancy: int = 0
+    over_quota: int = 0
+    streamlined: int = 0
+    contract: int = 0
+    base: int = 0
+
+    def add(self, other: "OverviewRow") -> None:
+        for name in COLUMNS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def change(self) -> Decimal | None:
+        """Change of the assigned quota against the base year, in %, rounded
+        half-up to two decimals (DESIGN §4.5)."""
+        if not self.base:
+            return None
+        percent = Decimal(self.assigned - self.base) * 100 / Decimal(self.base)
+        return percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def staffing_overview(*, user: User, area: Area | None, year: int, base_year: int) -> dict:
+    """The quota staff of `year` per scope below `area` (the provinces at the top):
+    assigned, actual, vacancy and over-quota summed unit by unit, streamlined,
+    contract staff, and the assigned quota of `base_year`. Two queries."""
+    day = dt.date(year, 12, 31)
+    below = Area.objects.valid_on(day).order_by("code")
+    scopes = list(below.filter(parent=area) if area else below.filter(level=AreaLevel.PROVINCE))
+    figures = StaffingFigure.objects.filter(year__in={year, base_year})
+    if area is not None:
+        figures = figures.filter(unit__area_id__in=area_ids(area))
+    if user.scope_area_id or user.scope_unit_id:
+        figures = figures.filter(unit__in=visible_units(user, Unit.objects.all()))
+    now, quota = Q(year=year), Q(category__in=QUOTA)
+    gap = F("assigned") - F("actual")
+    # Named apart from the fields: F("assigned") must mean the row's figure.
+    per_area = figures.values("unit__area_id").annotate(
+        sum_assigned=Sum("assigned", filter=now & quota, default=0),
+        sum_actual=Sum("actual", filter=now & quota, default=0),
+        sum_vacancy=Sum(Case(When(now & quota & Q(assigned__gt=F("actual")), then=gap)), default=0),
+        sum_over_quota=Sum(
+            Case(When(now & quota & Q(actual__gt=F("assigned")), then=-gap)), default=0
+        ),
+        sum_streamlined=Sum("streamlined", filter=now, default=0),
+        sum_contract=Sum("actual", filter=now & Q(category=C.CONTRACT), default=0),
+        sum_base=Sum("assigned", filter=Q(year=base_year) & quota, default=0),
+    )
+    rows = {scope.pk: OverviewRow(scope) for scope in scopes}
+    total, elsewhere = OverviewRow(area), OverviewRow(None)
+    parents = area_parents()
+    for values in per_area.order_by():
+        row = OverviewRow(None, **{name: values[f"sum_{name}"] or 0 for name in COLUMNS})
+        total.add(row)
+        node = values["unit__area_id"]
+        while node is not None and node not in rows:
+            node = parents.get(node)
+        (rows[node] if node is not None else elsewhere).add(row)
+    return {"rows": list(rows.values()), "elsewhere": elsewhere, "total": total}
+
+
+def area_parents() -> dict[int, int | None]:
+    """Every area's parent, cached until the areas change."""
+    return cached_until_changed(
+        "area-parents", lambda: dict(Area.objects.values_list("pk", "parent_id"))
+    )
+
+
+def grid_units(agency: Unit, year: int) -> list[Unit]:
+    """The agency and the units it manages that were active at some time in `year`."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    during = Q(established_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=first))
+    children = Unit.objects.filter(during, parent=agency).order_by("kind", "name_folded")
+    return [agency, *children]
+
+
+def grid_figures(units: list[Unit], year: int) -> dict[tuple[int, str], StaffingFigure]:
+    figures = StaffingFigure.objects.filter(unit__in=units, year=year)
+    return {(f.unit_id, f.category): f for f in figures}
+
+
+def grid_cells(units: list[Unit]) -> list[tuple[Unit, list[str]]]:
+    return [(unit, list(categories_for(unit.kind))) for unit in units]

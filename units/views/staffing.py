@@ -1,0 +1,84 @@
+"""Staffing: the overview of a scope and year, and the grid where a clerk enters
+the figures of the units an agency manages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..choices import UnitKind
+from ..forms.staffing import OverviewForm, grid_rows, grid_table
+from ..models import Unit
+from ..models.staffing import FIRST_YEAR, LAST_YEAR
+from ..scope import can_change_unit, visible_units
+from ..selectors import staffing as staff
+from ..services.staffing import may_enter_staffing, staffing_save
+
+
+@login_required
+def staffing_overview(request):
+    form = OverviewForm(request.GET or None)
+    area, year, base = form.values()
+    context = {
+        "form": form,
+        "year": year,
+        "base": base,
+        "area": area,
+        **staff.staffing_overview(user=request.user, area=area, year=year, base_year=base),
+    }
+    return render(request, "units/staffing_overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staffing_grid(request, pk: int, year: int):
+    agency = (
+        visible_units(request.user, Unit.objects.select_related("area"))
+        .filter(pk=pk, kind=UnitKind.AGENCY)
+        .first()
+    )
+    if agency is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    may_edit = may_enter_staffing(request.user) and can_change_unit(request.user, agency)
+    cells = staff.grid_cells(staff.grid_units(agency, year))
+    errors = {}
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        rows, errors, names = grid_rows(request.POST, cells)
+        if not errors:
+            try:
+                result = staffing_save(actor=request.user, year=year, rows=rows, about=agency)
+            except ValidationError as error:
+                for key, problems in error.message_dict.items():
+                    index, _dot, field = key.partition(".")
+                    row = names[int(index)] if index.isdigit() else {}
+                    errors[row.get(field, row.get("assigned", key))] = problems[0]
+            else:
+                messages.success(
+                    request,
+                    _("Saved: %(created)s new, %(changed)s changed.") % result,
+                )
+                return redirect("units:staffing_grid", pk=agency.pk, year=year)
+        messages.error(request, _("Nothing was saved: correct the cells marked below."))
+    figures = staff.grid_figures([unit for unit, _c in cells], year)
+    previous = staff.grid_figures([unit for unit, _c in cells], year - 1)
+    table = grid_table(
+        cells,
+        figures,
+        previous,
+        posted=request.POST if request.method == "POST" else None,
+        copy=request.GET.get("copy") == "1",
+        errors=errors,
+    )
+    context = {
+        "agency": agency,
+        "year": year,
+        "table": table,
+        "may_edit": may_edit,
+        "years": (year - 1, year + 1),
+    }
+    return render(request, "units/staffing_grid.html", context)
