@@ -105,3 +105,10 @@ def grid_figures(units: list[Unit], year: int) -> dict[tuple[int, str], Staffing
 
 def grid_cells(units: list[Unit]) -> list[tuple[Unit, list[str]]]:
     return [(unit, list(categories_for(unit.kind))) for unit in units]
+
+
+def unit_staffing(unit: Unit, *, years: int = 12) -> list[StaffingFigure]:
+    """The unit's figures of its last `years` years with any, newest first."""
+    figures = StaffingFigure.objects.filter(unit=unit).order_by("-year", "category")
+    recent = list(figures.values_list("year", flat=True).distinct()[:years])
+    return [f for f in figures if f.year in recent] if recent else []

@@ -75,13 +75,13 @@ def staffing_save(*, actor: User, year: int, rows: list[StaffingRow], about: Uni
                 StaffingFigure(unit_id=row.unit_id, year=year, category=row.category, **values)
             )
         elif any(getattr(figure, name) != value for name, value in values.items()):
-            before[_label(row)] = _snapshot(figure)
+            before[_label(row)] = _snapshot(figure, units[row.unit_id])
             for name, value in values.items():
                 setattr(figure, name, value)
             changed.append(figure)
         else:
             continue
-        after[_label(row)] = _snapshot(values)
+        after[_label(row)] = _snapshot(values, units[row.unit_id])
     StaffingFigure.objects.bulk_create(created)
     StaffingFigure.objects.bulk_update(changed, FIELDS)
     touched = [units[row.unit_id] for row in rows if _label(row) in after]
@@ -145,9 +145,9 @@ def _label(row: StaffingRow) -> str:
     return f"{row.unit_id}:{row.category}"
 
 
-def _snapshot(values) -> dict:
+def _snapshot(values, unit: Unit) -> dict:
     get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
-    snapshot = {name: get(name) for name in FIELDS}
+    snapshot = {"name": unit.name, **{name: get(name) for name in FIELDS}}
     if snapshot["actual_on"]:
         snapshot["actual_on"] = snapshot["actual_on"].isoformat()
     return snapshot

@@ -6,7 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import QueryDict
 
 from ..audit import action_label
-from ..choices import RestructuringKind
+from ..choices import RestructuringKind, StaffingCategory
 
 register = template.Library()
 
@@ -53,6 +53,8 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field an update changed, labelled in the
     reader's language; empty for other entries."""
     before, after = entry.before or {}, entry.after or {}
+    if "figures" in after:
+        return _staffing_changes(before.get("figures") or {}, after)
     if not before or not after or "links" in after:
         return []
     try:
@@ -72,6 +74,28 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
                 shown = {value: str(text) for value, text in field.flatchoices}
         old, new = before.get(name), after.get(name)
         changes.append((label, shown.get(old, old), shown.get(new, new)))
+    return changes
+
+
+def _staffing_changes(before: dict, after: dict) -> list[tuple[str, object, object]]:
+    """A staffing save: one line per unit × category, "assigned / actual /
+    streamlined" before and after."""
+
+    def numbers(values):
+        if not values:
+            return None
+        return " / ".join(
+            "—" if values.get(name) is None else str(values[name])
+            for name in ("assigned", "actual", "streamlined")
+        )
+
+    changes = []
+    for key, values in sorted(after["figures"].items()):
+        category = key.partition(":")[2]
+        with contextlib.suppress(ValueError):
+            category = str(StaffingCategory(category).label)
+        label = f"{values.get('name', key)} · {category} ({after.get('year')})"
+        changes.append((label, numbers(before.get(key)), numbers(values)))
     return changes
 
 

@@ -14,7 +14,7 @@ from .. import exports
 from ..forms.units import UnitEditForm
 from ..models import Unit
 from ..scope import can_change_unit
-from ..selectors import activity, lineage, units
+from ..selectors import activity, lineage, staffing, units
 from ..services.units import unit_update
 from ..versions import data_version
 from .common import full_page_wanted, paginate
@@ -64,6 +64,7 @@ def unit_detail(request, pk: int):
         "chain": units.unit_parent_chain(unit),
         "children": units.unit_children(unit),
         "history": activity.unit_history(unit),
+        "staffing": staffing.unit_staffing(unit),
         "lineage": events,
         "graph": lineage.lineage_graph(unit, events),
         "can_change": can_change_unit(request.user, unit),

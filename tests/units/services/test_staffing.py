@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from tests.factories import AgencyFactory, ServiceUnitFactory
 from units.choices import StaffingCategory as C
@@ -76,7 +77,7 @@ def test_every_wrong_row_is_reported_and_nothing_is_written(clerk, agency, wards
         StaffingRow(wards[2].pk, C.CONTRACT, actual=2),
         StaffingRow(999_999, C.CIVIL_SERVANT, assigned=1),
     ]
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(ValidationError) as raised, translation.override("vi"):
         staffing_save(actor=clerk, year=2022, rows=bad, about=agency)
     errors = raised.value.message_dict
     assert set(errors) == {

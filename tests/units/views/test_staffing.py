@@ -119,3 +119,16 @@ def test_copying_last_year_fills_the_quotas_without_saving(client, clerk, agency
     assert line["inputs"]["actual"]["value"] == ""
     assert not StaffingFigure.objects.filter(year=2023).exists()
     assert Unit.objects.get(pk=wards[0].pk)
+
+
+def test_a_units_page_shows_its_staffing_by_year(client, official, clerk, agency, wards):
+    for year, actual in ((2021, 15), (2022, 16)):
+        rows = [StaffingRow(wards[0].pk, C.CIVIL_SERVANT, assigned=15, actual=actual)]
+        staffing_save(actor=clerk, year=year, rows=rows, about=agency)
+    client.force_login(official)
+    response = client.get(reverse("units:unit_detail", args=[wards[0].pk]))
+    assert [(f.year, f.over_quota) for f in response.context["staffing"]] == [(2022, 1), (2021, 0)]
+    page = response.content.decode()
+    assert 'class="warn"' in page
+    # The change history tells what the saves changed (it answered 500 before).
+    assert "Lưu số liệu biên chế" in page and "15 / 15 / 0" in page and "15 / 16 / 0" in page
