@@ -42,6 +42,18 @@ urlpatterns = [
     ),
     path("activity/", activity.activity, name="activity"),
     path("staffing/", staffing.staffing_overview, name="staffing_overview"),
+    path(
+        "staffing/export.csv",
+        staffing.staffing_overview_export,
+        {"fmt": "csv"},
+        name="staffing_export_csv",
+    ),
+    path(
+        "staffing/export.xlsx",
+        staffing.staffing_overview_export,
+        {"fmt": "xlsx"},
+        name="staffing_export_xlsx",
+    ),
     path("staffing/<int:pk>/<int:year>/", staffing.staffing_grid, name="staffing_grid"),
     path("areas/", areas.area_tree, name="area_tree"),
     path("areas/pick/", areas.area_pick, name="area_pick"),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .. import exports
 from ..choices import UnitKind
 from ..forms.staffing import OverviewForm, grid_rows, grid_table
 from ..models import Unit
@@ -30,6 +31,39 @@ def staffing_overview(request):
         **staff.staffing_overview(user=request.user, area=area, year=year, base_year=base),
     }
     return render(request, "units/staffing_overview.html", context)
+
+
+@login_required
+def staffing_overview_export(request, fmt: str):
+    """The overview's rows as shown, in CSV or XLSX."""
+    form = OverviewForm(request.GET or None)
+    area, year, base = form.values()
+    overview = staff.staffing_overview(user=request.user, area=area, year=year, base_year=base)
+    header = [
+        _("Area"),
+        _("Assigned"),
+        _("Actual"),
+        _("Vacancy"),
+        _("Over quota"),
+        _("Streamlined"),
+        _("Contract staff"),
+        _("Assigned %(base)s") % {"base": base},
+        _("Change (%)"),
+    ]
+    labelled = [(row.area.name, row) for row in overview["rows"]]
+    labelled.append((_("Total"), overview["total"]))
+    rows = [
+        [
+            label,
+            *(getattr(row, name) for name in staff.COLUMNS),
+            float(row.change) if row.change is not None else None,
+        ]
+        for label, row in labelled
+    ]
+    name = f"bien-che-{year}"
+    if fmt == "csv":
+        return exports.csv_response(name, header, rows)
+    return exports.xlsx_response(name, header, rows)
 
 
 @login_required

@@ -132,3 +132,21 @@ def test_a_units_page_shows_its_staffing_by_year(client, official, clerk, agency
     assert 'class="warn"' in page
     # The change history tells what the saves changed (it answered 500 before).
     assert "Lưu số liệu biên chế" in page and "15 / 15 / 0" in page and "15 / 16 / 0" in page
+
+
+def test_the_overview_exports_what_it_shows(client, official, clerk, agency, wards, district):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = [StaffingRow(w.pk, C.CIVIL_SERVANT, assigned=15, actual=14) for w in wards]
+    staffing_save(actor=clerk, year=2022, rows=rows, about=agency)
+    client.force_login(official)
+    params = {"area": district.parent_id or "", "year": 2022, "base": 2021}
+    response = client.get(reverse("units:staffing_export_csv"), params)
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[-1][:5] == ["Tổng cộng", "30", "28", "2", "0"]
+    response = client.get(reverse("units:staffing_export_xlsx"), params)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [c.value for c in list(sheet.iter_rows())[-1]][:5] == ["Tổng cộng", 30, 28, 2, 0]
