@@ -10,7 +10,7 @@ from ..choices import AreaLevel
 from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
 from ..models.staffing import categories_for
-from ..scope import area_ids, visible_units
+from ..scope import area_ids, reads_own_scope_only, visible_units
 from ..versions import cached_until_changed
 
 # The quota of the state: civil servants of agencies and budget-paid employees of
@@ -22,6 +22,8 @@ COLUMNS = ("assigned", "actual", "vacancy", "over_quota", "streamlined", "contra
 @dataclasses.dataclass
 class OverviewRow:
     area: Area | None
+    unit_id: int | None = None
+    unit_name: str = ""
     assigned: int = 0
     actual: int = 0
     vacancy: int = 0
@@ -47,19 +49,20 @@ class OverviewRow:
 def staffing_overview(*, user: User, area: Area | None, year: int, base_year: int) -> dict:
     """The quota staff of `year` per scope below `area` (the provinces at the top):
     assigned, actual, vacancy and over-quota summed unit by unit, streamlined,
-    contract staff, and the assigned quota of `base_year`. Two queries."""
+    contract staff, and the assigned quota of `base_year`; below a commune, its
+    units. Two queries."""
     day = dt.date(year, 12, 31)
     below = Area.objects.valid_on(day).order_by("code")
     scopes = list(below.filter(parent=area) if area else below.filter(level=AreaLevel.PROVINCE))
     figures = StaffingFigure.objects.filter(year__in={year, base_year})
     if area is not None:
         figures = figures.filter(unit__area_id__in=area_ids(area))
-    if user.scope_area_id or user.scope_unit_id:
+    if reads_own_scope_only(user) and (user.scope_area_id or user.scope_unit_id):
         figures = figures.filter(unit__in=visible_units(user, Unit.objects.all()))
     now, quota = Q(year=year), Q(category__in=QUOTA)
     gap = F("assigned") - F("actual")
     # Named apart from the fields: F("assigned") must mean the row's figure.
-    per_area = figures.values("unit__area_id").annotate(
+    sums = dict(
         sum_assigned=Sum("assigned", filter=now & quota, default=0),
         sum_actual=Sum("actual", filter=now & quota, default=0),
         sum_vacancy=Sum(Case(When(now & quota & Q(assigned__gt=F("actual")), then=gap)), default=0),
@@ -70,17 +73,31 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
         sum_contract=Sum("actual", filter=now & Q(category=C.CONTRACT), default=0),
         sum_base=Sum("assigned", filter=Q(year=base_year) & quota, default=0),
     )
-    rows = {scope.pk: OverviewRow(scope) for scope in scopes}
+    per_area = figures.values("unit__area_id").annotate(**sums)
     total, elsewhere = OverviewRow(area), OverviewRow(None)
+    if not scopes:
+        # A scope with nothing below it (a commune): its units one by one.
+        units = []
+        per_unit = figures.values("unit_id", "unit__name", "unit__name_folded").annotate(**sums)
+        for values in per_unit.order_by("unit__name_folded"):
+            row = _row(values, unit_id=values["unit_id"], unit_name=values["unit__name"])
+            total.add(row)
+            units.append(row)
+        return {"rows": units, "elsewhere": elsewhere, "total": total}
+    rows = {scope.pk: OverviewRow(scope) for scope in scopes}
     parents = area_parents()
     for values in per_area.order_by():
-        row = OverviewRow(None, **{name: values[f"sum_{name}"] or 0 for name in COLUMNS})
+        row = _row(values)
         total.add(row)
         node = values["unit__area_id"]
         while node is not None and node not in rows:
             node = parents.get(node)
         (rows[node] if node is not None else elsewhere).add(row)
     return {"rows": list(rows.values()), "elsewhere": elsewhere, "total": total}
+
+
+def _row(values: dict, **label) -> OverviewRow:
+    return OverviewRow(None, **label, **{name: values[f"sum_{name}"] or 0 for name in COLUMNS})
 
 
 def area_parents() -> dict[int, int | None]:

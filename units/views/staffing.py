@@ -50,7 +50,7 @@ def staffing_overview_export(request, fmt: str):
         _("Assigned %(base)s") % {"base": base},
         _("Change (%)"),
     ]
-    labelled = [(row.area.name, row) for row in overview["rows"]]
+    labelled = [(row.unit_name or row.area.name, row) for row in overview["rows"]]
     labelled.append((_("Total"), overview["total"]))
     rows = [
         [

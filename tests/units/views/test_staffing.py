@@ -150,3 +150,17 @@ def test_the_overview_exports_what_it_shows(client, official, clerk, agency, war
     response = client.get(reverse("units:staffing_export_xlsx"), params)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [c.value for c in list(sheet.iter_rows())[-1]][:5] == ["Tổng cộng", 30, 28, 2, 0]
+
+
+def test_the_overview_of_a_commune_lists_its_units(client, official, admin_user, agency):
+    commune = CommuneFactory(name="Phường Mới")
+    units = [
+        ServiceUnitFactory(area=commune, parent=agency, name=n) for n in ("Trường B", "Trường A")
+    ]
+    rows = [StaffingRow(u.pk, C.BUDGET_EMPLOYEE, assigned=10, actual=12) for u in units]
+    staffing_save(actor=admin_user, year=2024, rows=rows, about=agency)
+    client.force_login(official)
+    response = client.get(reverse("units:staffing_overview"), {"area": commune.pk, "year": 2024})
+    listed = [(row.unit_name, row.over_quota) for row in response.context["rows"]]
+    assert listed == [("Trường A", 2), ("Trường B", 2)]
+    assert response.context["total"].over_quota == 4
