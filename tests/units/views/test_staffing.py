@@ -164,3 +164,19 @@ def test_the_overview_of_a_commune_lists_its_units(client, official, admin_user,
     listed = [(row.unit_name, row.over_quota) for row in response.context["rows"]]
     assert listed == [("Trường A", 2), ("Trường B", 2)]
     assert response.context["total"].over_quota == 4
+
+
+def test_an_official_reads_the_staffing_of_their_scope_only(
+    client, admin_user, agency, district, other_district
+):
+    from tests.factories import UserFactory
+    from units.choices import Role
+
+    mine = ServiceUnitFactory(area=district, parent=agency)
+    theirs = ServiceUnitFactory(area=other_district)
+    for unit in (mine, theirs):
+        rows = [StaffingRow(unit.pk, C.BUDGET_EMPLOYEE, assigned=10, actual=9)]
+        staffing_save(actor=admin_user, year=2024, rows=rows, about=unit)
+    client.force_login(UserFactory(username="quan", roles=[Role.OFFICIAL], scope_area=district))
+    response = client.get(reverse("units:staffing_overview"), {"year": 2024})
+    assert response.context["total"].assigned == 10
