@@ -113,6 +113,10 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
     for label, part in sample_decisions(district):
         bench.page(f"{who}.restructuring_detail_{label}", client, f"/restructurings/{part.pk}/")
     bench.page(f"{who}.activity", client, "/activity/")
+    year = f"year={today.year}&base=2015"
+    bench.page(f"{who}.staffing_overview", client, f"/staffing/?{year}")
+    if province:
+        bench.page(f"{who}.staffing_province", client, f"/staffing/?area={province.pk}&{year}")
 
 
 def sample_unit(district: Area | None, today: dt.date) -> Unit:

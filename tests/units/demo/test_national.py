@@ -1,12 +1,13 @@
 """seed_national at a small scale, then the benchmark over what it wrote."""
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.core.management import call_command
 
-from units.models import Restructuring, RestructuringLink, Unit
+from units.models import Restructuring, RestructuringLink, StaffingFigure, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +23,7 @@ PAGES = (
     "restructuring_detail_typical",
     "restructuring_detail_largest",
     "activity",
+    "staffing_overview",
 )
 
 
@@ -40,6 +42,9 @@ def test_seed_national_then_benchmark():
     assert abs(int(totals["31/12/2023"]) - 476) <= 3
     held, checked = map(int, re.search(r"(\d+) of (\d+) province × window", text).groups())
     assert held == checked == 97 * 3 - 33  # 63 + 34 provinces, minus windows before 2025
+    # Staffing: every unit active at the end of 2015 has its quota row that year.
+    quota = StaffingFigure.objects.filter(year=2015).exclude(category="contract")
+    assert quota.count() == Unit.objects.active_on(dt.date(2015, 12, 31)).count() > 500
     # The same rows the restructuring service writes: every decision has links
     # and an audit entry, every closed unit names the decision that closed it.
     assert not Restructuring.objects.filter(links__isnull=True).exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from units.demo.national import NationalSeed
 from units.demo.national_apply import apply_2025_changes, summary
 from units.demo.national_events import bodies_of_july_2025, history
+from units.demo.national_staffing import write_staffing
 from units.demo.national_write import write
 from units.models import Unit, User
 from units.services.area_registry import area_registry_load
@@ -17,8 +18,8 @@ class Command(BaseCommand):
     help = (
         "Generate a deterministic national dataset on the official area registry: the "
         "bodies of every level, ~55,900 public service units at end-2015, ~10,000 "
-        "restructurings 2016–2025 and the 2025 area changes; then check the accounting "
-        "invariant. Use an empty database."
+        "restructurings 2016–2025, the 2025 area changes and yearly staffing figures; "
+        "then check the accounting invariant. Use an empty database."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +51,10 @@ class Command(BaseCommand):
             moved = apply_2025_changes(actor)
             self.stdout.write(f"2025 area changes {moved}")
             self.bench("area_changes_country", lap)
+        lap = time.monotonic()
+        staffing = write_staffing(seed)
+        self.stdout.write(f"staffing figures {staffing}")
+        self.bench("staffing", lap)
         lap = time.monotonic()
         for line in summary(today=timezone.localdate(), base=dt.date(2015, 12, 31)):
             self.stdout.write(line)
