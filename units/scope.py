@@ -36,6 +36,16 @@ def unit_subtree_ids(root_id: int) -> set[int]:
     return found
 
 
+class AreaIds(frozenset):
+    """Area ids that iterate in order: a query built from them reads the same
+    whether they were just computed or came back from the cache (a set's
+    iteration order can change through pickling), so cache keys made of the
+    query (the lists' row counts) match."""
+
+    def __iter__(self):
+        return iter(sorted(frozenset.__iter__(self)))
+
+
 def area_ids(area: Area) -> frozenset[int]:
     """The area, everything below it, and the areas it came from with everything
     below them (Hải Phòng since 1/7/2025 takes in the old Hải Phòng and Hải
@@ -52,7 +62,7 @@ def area_ids(area: Area) -> frozenset[int]:
         below = Q()
         for root in roots:
             below |= Q(pk=root) | Q(parent=root) | Q(parent__parent=root)
-        found = frozenset(Area.objects.filter(below).values_list("pk", flat=True))
+        found = AreaIds(Area.objects.filter(below).values_list("pk", flat=True))
         cache.set(key, found, 3600)
     return found
 
