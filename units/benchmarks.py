@@ -4,6 +4,7 @@ clerk, the exports of the national list, one restructuring applied, and the 2025
 area changes of one province. Writes run in a transaction that is rolled back,
 so the database is left as it was."""
 
+import contextlib
 import datetime as dt
 
 from django.contrib.auth.models import Group
@@ -16,6 +17,7 @@ from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
 from .models import Area, AuditLink, Restructuring, RestructuringLink, Unit, User
+from .models.areas import subtree_q
 from .services.area_changes import apply_area_changes, plan_area_changes
 from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply
@@ -27,16 +29,15 @@ class Rollback(Exception):
     """Raised to undo a measured write."""
 
 
-def rolled_back(work):
-    def run():
-        try:
-            with transaction.atomic():
-                work()
-                raise Rollback
-        except Rollback:
-            pass
-
-    return run
+@contextlib.contextmanager
+def rolled_back():
+    """A transaction whose writes are undone at the end of the block."""
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
 
 
 def bench_user(username: str, role: str, **scope) -> User:
@@ -175,15 +176,16 @@ def apply_one(bench, today: dt.date) -> None:
     )
 
     def consolidate():
-        restructuring_apply(
-            actor=actor,
-            kind=RestructuringKind.CONSOLIDATE,
-            decision=decision,
-            source_ids=sources,
-            new_units=[NewUnit(name="Đơn vị hợp nhất (benchmark)")],
-        )
+        with rolled_back():
+            restructuring_apply(
+                actor=actor,
+                kind=RestructuringKind.CONSOLIDATE,
+                decision=decision,
+                source_ids=sources,
+                new_units=[NewUnit(name="Đơn vị hợp nhất (benchmark)")],
+            )
 
-    bench.job("restructuring_apply", rolled_back(consolidate), repeat=bench.repeat)
+    bench.job("restructuring_apply", consolidate, repeat=bench.repeat)
 
 
 def area_changes_one_province(bench) -> None:
@@ -202,18 +204,16 @@ def area_changes_one_province(bench) -> None:
         plan = plan_area_changes(areas=group, day=REFORM)
         moved.update(apply_area_changes(plan=plan, decision=DECISION_2025, actor=actor))
 
-    try:
-        with transaction.atomic():
-            _undo_2025(group)
-            bench.job("area_changes_one_province", plan_and_apply, note=names)
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        _undo_2025(group)
+        bench.job("area_changes_one_province", plan_and_apply, note=names)
     bench.add("area_changes_one_province.units_moved", moved.get("moved", 0), "units", names)
 
 
 def _subtree(group: list[Area]) -> list[int]:
-    below = Q(pk__in=[a.pk for a in group]) | Q(parent__in=group) | Q(parent__parent__in=group)
+    below = Q()
+    for area in group:
+        below |= subtree_q(area)
     return list(Area.objects.filter(below).values_list("pk", flat=True))
 
 

@@ -1,7 +1,6 @@
 """Who may see and change what: roles are groups, a scope is a tree node (an area
 or an agency); no scope means national."""
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .choices import Role
@@ -15,7 +14,7 @@ from .models import (
     Unit,
     User,
 )
-from .versions import areas_version
+from .versions import areas_version, cached
 
 MAX_AGENCY_DEPTH = 12
 
@@ -51,9 +50,8 @@ def area_ids(area: Area) -> frozenset[int]:
     below them (Hải Phòng since 1/7/2025 takes in the old Hải Phòng and Hải
     Dương): what a scope on that area covers, through time. Cached until the
     areas change."""
-    key = f"area-ids:{areas_version()}:{area.pk}"
-    found = cache.get(key)
-    if found is None:
+
+    def compute() -> AreaIds:
         roots, frontier = {area.pk}, {area.pk}
         while frontier:
             links = AreaLineage.objects.filter(successor_id__in=frontier)
@@ -62,9 +60,9 @@ def area_ids(area: Area) -> frozenset[int]:
         below = Q()
         for root in roots:
             below |= Q(pk=root) | Q(parent=root) | Q(parent__parent=root)
-        found = AreaIds(Area.objects.filter(below).values_list("pk", flat=True))
-        cache.set(key, found, 3600)
-    return found
+        return AreaIds(Area.objects.filter(below).values_list("pk", flat=True))
+
+    return cached(f"area-ids:{areas_version()}:{area.pk}", compute)
 
 
 def scope_q(user: User, prefix: str = "") -> Q:

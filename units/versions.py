@@ -3,6 +3,7 @@ the shape of the area tree (loads and admin edits of areas) and the registry of
 units (every restructuring applied or annulled, every unit edit). Bumped after
 the transaction commits; a missing counter reads as 0."""
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -43,12 +44,22 @@ def data_version() -> str:
     return f"{registry_version()}:{areas_version()}"
 
 
-def cached_until_changed(name: str, compute: Callable[[], T], *, timeout: int = 3600) -> T:
-    """`compute()`, cached until a unit or an area changes (both versions are in
-    the key). `name` says what it is and for whom (day, scope, query)."""
-    key = f"{name}:{data_version()}"
+def cached(key: str, compute: Callable[[], T], *, timeout: int = 3600) -> T:
+    """`compute()`, cached under `key` (whose versions say when it is stale)."""
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_until_changed(name: str, compute: Callable[[], T], *, timeout: int = 3600) -> T:
+    """`compute()`, cached until a unit or an area changes (both versions are in
+    the key). `name` says what it is and for whom (day, scope, query)."""
+    return cached(f"{name}:{data_version()}", compute, timeout=timeout)
+
+
+def digest(*parts) -> str:
+    """A short stable name for what a cached read depends on (a query's SQL and
+    parameters, the language…)."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]

@@ -23,6 +23,13 @@ def org_parent(*, user: User, pk: int) -> Unit | None:
     return visible_units(user, Unit.objects.all()).filter(pk=pk).first()
 
 
+def area_parents() -> dict[int, int | None]:
+    """Every area's parent, cached until the areas change."""
+    return cached_until_changed(
+        "area-parents", lambda: dict(Area.objects.values_list("pk", "parent_id"))
+    )
+
+
 def area_service_counts(day: dt.date, user: User) -> dict[int, int]:
     """Active service units on `day` that `user` may see, per area, each area
     counting everything below it: three GROUP BY queries, cached until a unit or

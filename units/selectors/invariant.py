@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 
 from ..models import Area, RestructuringLink, Unit
 from ..models.registry import active_on_q
+from .areas import area_parents
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,7 +49,7 @@ def invariant_rows(areas: list[Area], windows: list[tuple[dt.date, dt.date]]) ->
         changes[f"c{i}"] = Count("id", filter=window & Q(created=True))
         changes[f"x{i}"] = Count("id", filter=window & Q(ceases=True))
     link_counts = links.values(area_id=F("unit__area_id")).annotate(**changes).order_by()
-    parents = dict(Area.objects.values_list("pk", "parent_id"))
+    parents = area_parents()
     wanted = {area.pk for area in areas}
     totals: dict[int, dict[str, int]] = {pk: defaultdict(int) for pk in wanted}
     for row in [*unit_counts, *link_counts]:

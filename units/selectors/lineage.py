@@ -15,12 +15,16 @@ LINE_CHARS, NAME_LINES = 44, 2
 NODE_H = 10 + LINE_H * (NAME_LINES + 1)
 
 
+def links_with_units(links=None):
+    """Links (all, or those given) with their units' managing body and area, in
+    the order pages show them: sources, then results, as recorded."""
+    links = links if links is not None else RestructuringLink.objects.all()
+    return links.select_related("unit__parent", "unit__area").order_by("role", "id")
+
+
 def with_links(queryset, links=None):
     """The restructurings with their links (or those of `links`) and units."""
-    links = (links if links is not None else RestructuringLink.objects.all()).select_related(
-        "unit__parent", "unit__area"
-    )
-    return queryset.prefetch_related(Prefetch("links", queryset=links.order_by("role", "id")))
+    return queryset.prefetch_related(Prefetch("links", queryset=links_with_units(links)))
 
 
 def links_by_role(restructuring: Restructuring) -> tuple[list, list]:
@@ -28,11 +32,7 @@ def links_by_role(restructuring: Restructuring) -> tuple[list, list]:
     if "links" in getattr(restructuring, "_prefetched_objects_cache", {}):
         links = list(restructuring.links.all())
     else:
-        links = list(
-            RestructuringLink.objects.filter(restructuring=restructuring)
-            .select_related("unit__parent", "unit__area")
-            .order_by("role", "id")
-        )
+        links = list(links_with_units(restructuring.links.all()))
     return (
         [link for link in links if link.role == LinkRole.SOURCE],
         [link for link in links if link.role == LinkRole.RESULT],

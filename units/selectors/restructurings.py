@@ -3,7 +3,6 @@ parts it has), a decision's page, and the preview's counts per scope."""
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Iterator
 
@@ -17,7 +16,8 @@ from ..filters import RestructuringFilter
 from ..models import Restructuring, RestructuringLink, Unit, User
 from ..models.areas import area_subtree_q
 from ..scope import visible_restructurings
-from ..versions import cached_until_changed
+from ..versions import cached_until_changed, digest
+from .lineage import links_with_units
 
 K = RestructuringKind
 GROUP_KEY = ("decision_number", "authority", "decided_on", "effective_on")
@@ -132,9 +132,8 @@ def decision_rows_page(groups, filterset: RestructuringFilter) -> list[DecisionR
     if not groups:
         return []
     sql, params = filterset.qs.query.sql_with_params()
-    text = f"{get_language()}|{sql}|{params}|{[sorted(g.items()) for g in groups]}"
-    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return cached_until_changed(f"decision-rows:{digest}", lambda: decision_rows(groups, filterset))
+    key = digest(get_language(), sql, params, [sorted(g.items()) for g in groups])
+    return cached_until_changed(f"decision-rows:{key}", lambda: decision_rows(groups, filterset))
 
 
 def decision_rows(groups, filterset: RestructuringFilter) -> list[DecisionRow]:
@@ -262,12 +261,9 @@ def link_counts(restructuring: Restructuring) -> dict[str, int]:
 def links_page(restructuring: Restructuring, *, start: int, stop: int) -> tuple[list, list]:
     """Sources and results from position `start` to `stop` (a bulk transfer of
     2,000 units shows them a page at a time; source i moved to result i)."""
-    links = RestructuringLink.objects.filter(restructuring=restructuring).select_related(
-        "unit__parent", "unit__area"
-    )
+    links = links_with_units(restructuring.links.all())
     return tuple(
-        list(links.filter(role=role).order_by("id")[start:stop])
-        for role in (LinkRole.SOURCE, LinkRole.RESULT)
+        list(links.filter(role=role)[start:stop]) for role in (LinkRole.SOURCE, LinkRole.RESULT)
     )
 
 

@@ -11,7 +11,7 @@ from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
 from ..models.staffing import categories_for
 from ..scope import area_ids, reads_own_scope_only, visible_units
-from ..versions import cached_until_changed
+from .areas import area_parents
 
 # The quota of the state: civil servants of agencies and budget-paid employees of
 # service units (DESIGN §2, §4.5).
@@ -98,13 +98,6 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
 
 def _row(values: dict, **label) -> OverviewRow:
     return OverviewRow(None, **label, **{name: values[f"sum_{name}"] or 0 for name in COLUMNS})
-
-
-def area_parents() -> dict[int, int | None]:
-    """Every area's parent, cached until the areas change."""
-    return cached_until_changed(
-        "area-parents", lambda: dict(Area.objects.values_list("pk", "parent_id"))
-    )
 
 
 def grid_units(agency: Unit, year: int) -> list[Unit]:

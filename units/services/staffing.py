@@ -146,8 +146,8 @@ def _label(row: StaffingRow) -> str:
 
 
 def _snapshot(values, unit: Unit) -> dict:
-    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
-    snapshot = {"name": unit.name, **{name: get(name) for name in FIELDS}}
-    if snapshot["actual_on"]:
-        snapshot["actual_on"] = snapshot["actual_on"].isoformat()
-    return snapshot
+    """What the audit keeps of a figure (a saved one, or the values of a row)."""
+    if not isinstance(values, dict):
+        values = {name: getattr(values, name) for name in FIELDS}
+    day = values["actual_on"]
+    return {"name": unit.name, **values, "actual_on": day.isoformat() if day else None}

@@ -2,9 +2,7 @@
 URL, and the frame of the guided restructuring form."""
 
 import datetime as dt
-import hashlib
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
@@ -17,6 +15,7 @@ from ..choices import RestructuringKind
 from ..forms import restructuring_draft as drafts
 from ..selectors import pickers
 from ..text import parse_date, parse_id
+from ..versions import cached, digest
 
 PAGE_SIZE = 50
 PAGER_WINDOW = 2
@@ -44,13 +43,8 @@ class CachedCountPaginator(Paginator):
             sql, params = self.object_list.query.sql_with_params()
         except EmptyResultSet:  # an invalid filter: .none()
             return 0
-        digest = hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()[:32]
-        key = f"count:{self.version}:{digest}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, 3600)
-        return count
+        key = f"count:{self.version}:{digest(sql, params)}"
+        return cached(key, lambda: Paginator.count.func(self))
 
 
 def paginate(request, queryset, *, size: int = PAGE_SIZE, version: str | None = None) -> dict:

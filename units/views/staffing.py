@@ -19,26 +19,24 @@ from ..selectors import staffing as staff
 from ..services.staffing import may_enter_staffing, staffing_save
 
 
-@login_required
-def staffing_overview(request):
+def _overview(request) -> dict:
+    """The overview's filters from the URL and what they select."""
     form = OverviewForm(request.GET or None)
     area, year, base = form.values()
-    context = {
-        "form": form,
-        "year": year,
-        "base": base,
-        "area": area,
-        **staff.staffing_overview(user=request.user, area=area, year=year, base_year=base),
-    }
-    return render(request, "units/staffing_overview.html", context)
+    overview = staff.staffing_overview(user=request.user, area=area, year=year, base_year=base)
+    return {"form": form, "year": year, "base": base, "area": area, **overview}
+
+
+@login_required
+def staffing_overview(request):
+    return render(request, "units/staffing_overview.html", _overview(request))
 
 
 @login_required
 def staffing_overview_export(request, fmt: str):
     """The overview's rows as shown, in CSV or XLSX."""
-    form = OverviewForm(request.GET or None)
-    area, year, base = form.values()
-    overview = staff.staffing_overview(user=request.user, area=area, year=year, base_year=base)
+    overview = _overview(request)
+    year, base = overview["year"], overview["base"]
     header = [
         _("Area"),
         _("Assigned"),
