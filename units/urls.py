@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import activity, areas, restructuring_form, restructurings, staffing, units
+from .views import (
+    activity,
+    areas,
+    restructuring_form,
+    restructurings,
+    staffing,
+    staffing_import,
+    units,
+)
 
 app_name = "units"
 
@@ -55,6 +63,13 @@ urlpatterns = [
         name="staffing_export_xlsx",
     ),
     path("staffing/<int:pk>/<int:year>/", staffing.staffing_grid, name="staffing_grid"),
+    path("staffing/sheet.xlsx", staffing_import.staffing_sheet, name="staffing_sheet"),
+    path("staffing/import/", staffing_import.staffing_import, name="staffing_import"),
+    path(
+        "staffing/import/<int:pk>/",
+        staffing_import.staffing_import_preview,
+        name="staffing_import_preview",
+    ),
     path("areas/", areas.area_tree, name="area_tree"),
     path("areas/pick/", areas.area_pick, name="area_pick"),
     path("areas/<int:pk>/children/", areas.area_tree, name="area_children"),

@@ -19,7 +19,10 @@ for lang in ("vi", "en"):
         if entry.obsolete or not entry.msgid:
             continue
         if lang == "vi" and entry.msgid in T:
-            entry.msgstr = T[entry.msgid]
+            if entry.msgid_plural:  # Vietnamese has one form
+                entry.msgstr_plural = {0: T[entry.msgid]}
+            else:
+                entry.msgstr = T[entry.msgid]
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         elif "fuzzy" in entry.flags:

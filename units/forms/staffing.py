@@ -32,13 +32,33 @@ class OverviewForm(forms.Form):
         return data.get("area"), year, data.get("base") or 2015
 
 
+class ImportForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an Excel workbook (.xlsx)."))
+        return file
+
+
 def cell_name(unit_id: int, category: str, field: str) -> str:
     return f"c-{unit_id}-{category}-{field}"
 
 
-def grid_rows(data, cells) -> tuple[list[StaffingRow], dict[str, str], list]:
+def grid_rows(data, cells, figures) -> tuple[list[StaffingRow], dict[str, str], list]:
     """The posted grid as service rows, the cells that are not whole numbers
-    (by input name), and for each row the input names of its fields."""
+    (by input name), and for each row the input names of its fields. The grid
+    has no inputs for the decision number and the headcount date: a row keeps
+    those of the saved figure."""
     rows, errors, names = [], {}, []
     for unit, categories in cells:
         for category in categories:
@@ -54,6 +74,12 @@ def grid_rows(data, cells) -> tuple[list[StaffingRow], dict[str, str], list]:
                 else:
                     errors[name] = _("Enter a whole number of people, 0 or more.")
             if values.get("assigned") is not None or values.get("actual") is not None:
+                saved = figures.get((unit.pk, category))
+                if saved is not None:
+                    values |= {
+                        "decision_number": saved.decision_number,
+                        "actual_on": saved.actual_on,
+                    }
                 rows.append(StaffingRow(unit.pk, category, **values))
                 names.append(row_names)
     return rows, errors, names

@@ -6,7 +6,7 @@ from .areas import Area, AreaLineage
 from .audit import AuditEntry, AuditLink, Heartbeat
 from .figures import RecomputeMark
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
-from .staffing import StaffingFigure
+from .staffing import StaffingFigure, StaffingImport
 
 __all__ = [
     "Area",
@@ -18,6 +18,7 @@ __all__ = [
     "Restructuring",
     "RestructuringLink",
     "StaffingFigure",
+    "StaffingImport",
     "Unit",
     "UnitQuerySet",
     "User",

@@ -82,3 +82,28 @@ class StaffingFigure(models.Model):
         if self.assigned is None or self.actual is None:
             return 0
         return max(self.actual - self.assigned, 0)
+
+
+class StaffingImport(models.Model):
+    """An uploaded staffing workbook, kept from its preview to its commit: the
+    commit reads these very bytes (any worker can, they are in the database), so
+    only what was previewed is saved. Committed imports stay as the record of
+    the file behind an audit entry."""
+
+    user = models.ForeignKey(
+        "units.User", verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staffing import")
+        verbose_name_plural = _("staffing imports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.year})"

@@ -4,13 +4,15 @@ import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.utils.translation import gettext as _
 
-from ..choices import AreaLevel
+from ..choices import AreaLevel, Sector, UnitKind
 from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
 from ..models.staffing import categories_for
 from ..scope import area_ids, reads_own_scope_only, visible_units
+from ..services.staffing_sheet import SheetLine, unit_code
 from .areas import area_parents
 
 # The quota of the state: civil servants of agencies and budget-paid employees of
@@ -124,3 +126,49 @@ def unit_staffing(unit: Unit, *, years: int = 12) -> list[StaffingFigure]:
     figures = sorted(StaffingFigure.objects.filter(unit=unit), key=lambda f: (-f.year, f.category))
     recent = sorted({f.year for f in figures}, reverse=True)[:years]
     return [f for f in figures if f.year in recent]
+
+
+# A sheet at most this long is written on request; beyond it, a smaller area.
+SHEET_MAX_UNITS = 10_000
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def sheet_groups(units: QuerySet[Unit], year: int) -> list[tuple[str, list[SheetLine]]]:
+    """The units of `units` active at some time in `year`, grouped as the sheet
+    shows them (agencies, then service units by sector), one line per unit ×
+    category with its saved figures. Two queries."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    during = Q(established_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=first))
+    chosen = units.filter(during)
+    figures = {
+        (f["unit_id"], f["category"]): f
+        for f in StaffingFigure.objects.filter(year=year, unit__in=chosen.values("pk")).values()
+    }
+    sectors = {value: str(label) for value, label in Sector.choices}
+    order = {value: index for index, value in enumerate(Sector.values)}
+    groups: dict[tuple, list[SheetLine]] = {}
+    fields = ("pk", "code", "name", "name_folded", "kind", "sector")
+    for unit in chosen.values(*fields).order_by("name_folded", "pk"):
+        if unit["kind"] == UnitKind.AGENCY:
+            key = (0, 0, _("Agencies"))
+        else:
+            key = (1, order.get(unit["sector"], 99), sectors.get(unit["sector"], _("Other units")))
+        lines = groups.setdefault(key, [])
+        code = unit_code(unit["code"], unit["pk"])
+        for category in categories_for(unit["kind"]):
+            saved = figures.get((unit["pk"], category), {})
+            lines.append(
+                SheetLine(
+                    code=code,
+                    name=unit["name"],
+                    category=category,
+                    **{name: saved[name] for name in SHEET_FIELDS if name in saved},
+                )
+            )
+    return [
+        (f"{ROMAN[index] if index < len(ROMAN) else index + 1}. {key[2]}", lines)
+        for index, (key, lines) in enumerate(sorted(groups.items()))
+    ]
+
+
+SHEET_FIELDS = ("assigned", "decision_number", "actual", "actual_on", "streamlined")

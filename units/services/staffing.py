@@ -5,16 +5,19 @@ the scopes × years marked for recompute."""
 
 import dataclasses
 import datetime as dt
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from ..audit import audit_record
 from ..choices import Role, StaffingCategory
 from ..models import StaffingFigure, Unit, User
 from ..models.staffing import FIRST_YEAR, LAST_YEAR, MAX_PEOPLE, categories_for
-from ..scope import can_change_unit
+from ..scope import units_actor_may_change
+from ..versions import digest
 from .figures import areas_of, figures_mark_stale
 
 NUMBERS = ("assigned", "actual", "streamlined")
@@ -38,53 +41,103 @@ class StaffingRow:
     def key(self) -> tuple[int, str]:
         return self.unit_id, self.category
 
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category, lower=False)
+
 
 def may_enter_staffing(user: User) -> bool:
     return user.is_authenticated and (user.is_admin or Role.CLERK in user.roles)
 
 
+@dataclasses.dataclass
+class StaffingPlan:
+    """What a save would do: figures to create, figures to change (the saved one
+    and the row that replaces it), rows that change nothing, the rows' errors
+    (keys "3.assigned"…) and the rows whose unit lies outside the actor's scope."""
+
+    year: int
+    units: dict[int, Unit]
+    created: list[StaffingRow] = dataclasses.field(default_factory=list)
+    changed: list[tuple[StaffingFigure, StaffingRow]] = dataclasses.field(default_factory=list)
+    unchanged: int = 0
+    errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    outside: list[int] = dataclasses.field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        """The plan in a few characters: a commit that finds another plan than
+        the one previewed (the figures changed meanwhile) is refused."""
+        created = [(r.unit_id, r.category, _values(r)) for r in self.created]
+        changed = [(f.pk, _values(f), _values(r)) for f, r in self.changed]
+        return digest(json.dumps([self.year, created, changed], default=str))
+
+
+def staffing_plan(*, actor: User, year: int, rows: list[StaffingRow], lock=False) -> StaffingPlan:
+    """Check the rows and compare them with the saved figures; writes nothing.
+    With `lock`, the saved figures are locked until the transaction ends."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError({"year": [_("The year must be between 2000 and 2100.")]})
+    units = Unit.objects.select_related("area__parent__parent").in_bulk(
+        {row.unit_id for row in rows}
+    )
+    allowed = units_actor_may_change(actor, units.values())
+    plan = StaffingPlan(year, units, errors=_errors(rows, units, year))
+    plan.outside = [i for i, row in enumerate(rows) if row.unit_id in units.keys() - allowed]
+    saved = StaffingFigure.objects.filter(
+        year=year, unit_id__in=units, category__in={row.category for row in rows}
+    )
+    if lock:
+        saved = saved.select_for_update()
+    existing = {(f.unit_id, f.category): f for f in saved}
+    for row in rows:
+        figure = existing.get(row.key)
+        if figure is None:
+            plan.created.append(row)
+        elif _values(figure) != _values(row):
+            plan.changed.append((figure, row))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
 @transaction.atomic
-def staffing_save(*, actor: User, year: int, rows: list[StaffingRow], about: Unit) -> dict:
+def staffing_save(
+    *, actor: User, year: int, rows: list[StaffingRow], about: Model, expect: str = ""
+) -> dict:
     """Create or change the figures of `year` for the rows given. Raises
     PermissionDenied (nothing written) if a unit lies outside the actor's scope,
     ValidationError with one message per row and field (keys "3.assigned"…) if
-    any row is wrong. `about` is what the save is filed under in the audit log
-    (the agency whose grid it is, or the clerk's scope for an import)."""
+    any row is wrong, or if `expect` (a previewed plan's digest) is given and
+    the plan differs. `about` is what the save is filed under in the audit log
+    (the agency whose grid it is, or the imported file)."""
     if not may_enter_staffing(actor):
         raise PermissionDenied
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationError({"year": [_("The year must be between 2000 and 2100.")]})
-    units = Unit.objects.select_related("area__parent").in_bulk({row.unit_id for row in rows})
-    if any(not can_change_unit(actor, unit) for unit in units.values()):
+    plan = staffing_plan(actor=actor, year=year, rows=rows, lock=True)
+    if plan.outside:
         raise PermissionDenied(_("A unit of these figures is outside your scope."))
-    errors = _errors(rows, units, year)
-    if errors:
-        raise ValidationError(errors)
-    existing = {
-        (f.unit_id, f.category): f
-        for f in StaffingFigure.objects.select_for_update().filter(
-            year=year, unit_id__in=units, category__in={row.category for row in rows}
+    if plan.errors:
+        raise ValidationError(plan.errors)
+    if expect and plan.digest != expect:
+        raise ValidationError(
+            {"file": [_("The figures changed since the preview: preview the file again.")]}
         )
-    }
-    created, changed, before, after = [], [], {}, {}
-    for row in rows:
-        values = {name: getattr(row, name) for name in FIELDS}
-        figure = existing.get(row.key)
-        if figure is None:
-            created.append(
-                StaffingFigure(unit_id=row.unit_id, year=year, category=row.category, **values)
-            )
-        elif any(getattr(figure, name) != value for name, value in values.items()):
-            before[_label(row)] = _snapshot(figure, units[row.unit_id])
-            for name, value in values.items():
-                setattr(figure, name, value)
-            changed.append(figure)
-        else:
-            continue
-        after[_label(row)] = _snapshot(values, units[row.unit_id])
-    StaffingFigure.objects.bulk_create(created)
-    StaffingFigure.objects.bulk_update(changed, FIELDS)
-    touched = [units[row.unit_id] for row in rows if _label(row) in after]
+    units, before, after = plan.units, {}, {}
+    for figure, row in plan.changed:
+        before[_label(row)] = _snapshot(_values(figure), units[row.unit_id])
+        for name, value in _values(row).items():
+            setattr(figure, name, value)
+    for row in [*plan.created, *(row for _f, row in plan.changed)]:
+        after[_label(row)] = _snapshot(_values(row), units[row.unit_id])
+    StaffingFigure.objects.bulk_create(
+        [
+            StaffingFigure(unit_id=row.unit_id, year=year, category=row.category, **_values(row))
+            for row in plan.created
+        ],
+        batch_size=2000,
+    )
+    StaffingFigure.objects.bulk_update([f for f, _r in plan.changed], FIELDS, batch_size=2000)
+    touched = list({units[row.unit_id] for row in rows if _label(row) in after})
     if touched:
         audit_record(
             actor=actor,
@@ -95,7 +148,7 @@ def staffing_save(*, actor: User, year: int, rows: list[StaffingRow], about: Uni
             units=touched,
         )
         figures_mark_stale(areas=areas_of(touched), since=dt.date(year, 1, 1))
-    return {"created": len(created), "changed": len(changed), "unchanged": len(rows) - len(after)}
+    return {"created": len(plan.created), "changed": len(plan.changed), "unchanged": plan.unchanged}
 
 
 def _errors(rows: list[StaffingRow], units: dict[int, Unit], year: int) -> dict[str, list[str]]:
@@ -115,7 +168,7 @@ def _errors(rows: list[StaffingRow], units: dict[int, Unit], year: int) -> dict[
         elif row.category not in categories_for(unit.kind):
             problems["category"] = _("%(unit)s has no %(category)s.") % {
                 "unit": unit.name,
-                "category": _category_label(row.category),
+                "category": category_label(row.category),
             }
         if row.key in seen:
             problems["category"] = _("The same unit and category appear twice.")
@@ -134,9 +187,10 @@ def _errors(rows: list[StaffingRow], units: dict[int, Unit], year: int) -> dict[
     return errors
 
 
-def _category_label(category: str) -> str:
+def category_label(category: str, *, lower: bool = True) -> str:
     try:
-        return str(StaffingCategory(category).label).lower()
+        label = str(StaffingCategory(category).label)
+        return label[:1].lower() + label[1:] if lower else label
     except ValueError:
         return category
 
@@ -145,9 +199,12 @@ def _label(row: StaffingRow) -> str:
     return f"{row.unit_id}:{row.category}"
 
 
-def _snapshot(values, unit: Unit) -> dict:
-    """What the audit keeps of a figure (a saved one, or the values of a row)."""
-    if not isinstance(values, dict):
-        values = {name: getattr(values, name) for name in FIELDS}
+def _values(source) -> dict:
+    """The fields a row sets, read from a row or a saved figure."""
+    return {name: getattr(source, name) for name in FIELDS}
+
+
+def _snapshot(values: dict, unit: Unit) -> dict:
+    """What the audit keeps of a figure."""
     day = values["actual_on"]
     return {"name": unit.name, **values, "actual_on": day.isoformat() if day else None}

@@ -24,7 +24,15 @@ def _overview(request) -> dict:
     form = OverviewForm(request.GET or None)
     area, year, base = form.values()
     overview = staff.staffing_overview(user=request.user, area=area, year=year, base_year=base)
-    return {"form": form, "year": year, "base": base, "area": area, **overview}
+    may_import = may_enter_staffing(request.user)
+    return {
+        "form": form,
+        "year": year,
+        "base": base,
+        "area": area,
+        "may_import": may_import,
+        **overview,
+    }
 
 
 @login_required
@@ -77,10 +85,11 @@ def staffing_grid(request, pk: int, year: int):
     may_edit = may_enter_staffing(request.user) and can_change_unit(request.user, agency)
     cells = staff.grid_cells(staff.grid_units(agency, year))
     errors = {}
+    figures = staff.grid_figures([unit for unit, _c in cells], year)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        rows, errors, names = grid_rows(request.POST, cells)
+        rows, errors, names = grid_rows(request.POST, cells, figures)
         if not errors:
             try:
                 result = staffing_save(actor=request.user, year=year, rows=rows, about=agency)
@@ -96,7 +105,6 @@ def staffing_grid(request, pk: int, year: int):
                 )
                 return redirect("units:staffing_grid", pk=agency.pk, year=year)
         messages.error(request, _("Nothing was saved: correct the cells marked below."))
-    figures = staff.grid_figures([unit for unit, _c in cells], year)
     previous = staff.grid_figures([unit for unit, _c in cells], year - 1)
     table = grid_table(
         cells,

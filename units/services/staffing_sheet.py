@@ -1,0 +1,158 @@
+"""The staffing workbook, in the layout that travels up the hierarchy: a title,
+two header rows with merged group headings (assigned, with the decision
+number; actual, with its date), then the units grouped by sector, one line per
+unit × category. The template, the export of any staffing view and the import
+all use this one layout, so an exported file imports with no change."""
+
+import dataclasses
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+
+import openpyxl
+import xlsxwriter
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..choices import StaffingCategory
+from ..text import fold
+
+FIRST_LINE = 5  # the first line of figures, after the title and the headers
+COLUMNS = 11  # A STT … K difference
+MAX_LINES = 100_000  # more than any scope has: a larger sheet is refused
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetLine:
+    """One unit × category as a line of the sheet."""
+
+    code: str
+    name: str
+    category: str
+    assigned: int | None = None
+    decision_number: str = ""
+    actual: int | None = None
+    actual_on: dt.date | None = None
+    streamlined: int = 0
+
+
+def unit_code(code: str, pk: int) -> str:
+    """A unit's code in the sheet; `#id` for a unit recorded without one."""
+    return code or f"#{pk}"
+
+
+def write_workbook(file, *, year: int, title: str, groups: Iterable[tuple[str, list]]) -> None:
+    """Write the sheet of `year` to `file`: `groups` are (heading, lines). Not in
+    XlsxWriter's constant-memory mode, which cannot merge header cells over two
+    rows: the callers keep sheets to a province's size (`SHEET_MAX_UNITS`)."""
+    book = xlsxwriter.Workbook(file, {"in_memory": False})
+    sheet = book.add_worksheet(str(year))
+    style = {"border": 1, "valign": "vcenter", "text_wrap": True}
+    head = book.add_format({**style, "bold": True, "align": "center", "bg_color": "#E8EEF5"})
+    group = book.add_format({"bold": True, "bg_color": "#F4F4F4", "border": 1})
+    cell = book.add_format({"border": 1})
+    day = book.add_format({"border": 1, "num_format": "dd/mm/yyyy"})
+    for column, width in enumerate((5, 12, 48, 7, 30, 11, 18, 11, 13, 11, 12)):
+        sheet.set_column(column, column, width)
+    sheet.merge_range(0, 0, 0, COLUMNS - 1, title, book.add_format({"bold": True, "size": 13}))
+    sheet.merge_range(1, 0, 1, COLUMNS - 1, _sheet_note(), book.add_format({"italic": True}))
+    for column, text in ((0, _("No.")), (1, _("Unit code")), (2, _("Unit"))):
+        sheet.merge_range(2, column, 3, column, text, head)
+    for column, text in ((3, _("Year")), (4, _("Category")), (9, _("Streamlined"))):
+        sheet.merge_range(2, column, 3, column, text, head)
+    sheet.merge_range(2, 10, 3, 10, _("Difference (assigned − actual)"), head)
+    sheet.merge_range(2, 5, 2, 6, _("Assigned quota"), head)
+    sheet.merge_range(2, 7, 2, 8, _("Actual"), head)
+    for column, text in ((5, _("People")), (6, _("Decision")), (7, _("People")), (8, _("As of"))):
+        sheet.write_string(3, column, text, head)
+    sheet.freeze_panes(FIRST_LINE - 1, 3)
+    labels = {value: str(label) for value, label in StaffingCategory.choices}
+    row, number = FIRST_LINE - 1, 0
+    for heading, lines in groups:
+        sheet.merge_range(row, 0, row, COLUMNS - 1, heading, group)
+        row += 1
+        for line in lines:
+            number += 1
+            sheet.write_number(row, 0, number, cell)
+            sheet.write_string(row, 1, line.code, cell)
+            sheet.write_string(row, 2, line.name, cell)
+            sheet.write_number(row, 3, year, cell)
+            sheet.write_string(row, 4, labels.get(line.category, line.category), cell)
+            _number(sheet, row, 5, line.assigned, cell)
+            sheet.write_string(row, 6, line.decision_number, cell)
+            _number(sheet, row, 7, line.actual, cell)
+            if line.actual_on:
+                sheet.write_datetime(row, 8, dt.datetime(*line.actual_on.timetuple()[:3]), day)
+            else:
+                sheet.write_blank(row, 8, None, day)
+            _number(sheet, row, 9, line.streamlined, cell)
+            gap = None
+            if line.assigned is not None and line.actual is not None:
+                gap = line.assigned - line.actual
+            f, h = f"F{row + 1}", f"H{row + 1}"
+            formula = f'=IF(OR({f}="",{h}=""),"",{f}-{h})'
+            sheet.write_formula(row, 10, formula, cell, "" if gap is None else gap)
+            row += 1
+    book.close()
+
+
+def _number(sheet, row: int, column: int, value: int | None, style) -> None:
+    if value is None:
+        sheet.write_blank(row, column, None, style)
+    else:
+        sheet.write_number(row, column, value, style)
+
+
+def _sheet_note() -> str:
+    return _(
+        "Fill in columns F to J. Do not change the unit codes, the year or the"
+        " categories; lines left empty are skipped."
+    )
+
+
+class SheetError(Exception):
+    """The file is not a staffing workbook ReformWatch can read."""
+
+
+def read_lines(content: bytes) -> Iterator[tuple[int, tuple]]:
+    """The sheet's lines of figures as (line number, the 10 cells A–J), read in
+    read-only mode (one line in memory at a time). Lines with no cell filled
+    are skipped. Raises SheetError for a file that is not this workbook."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SheetError(_("This is not an Excel workbook (.xlsx).")) from error
+    try:
+        sheet = book.worksheets[0]
+        heads = list(sheet.iter_rows(min_row=3, max_row=3, max_col=3, values_only=True))
+        titles = {fold(str(value or "")) for value in (heads[0] if heads else ())}
+        if not titles & CODE_TITLES:
+            raise SheetError(
+                _("This is not the staffing template: its third line has no unit code column.")
+            )
+        rows = sheet.iter_rows(min_row=FIRST_LINE, max_col=COLUMNS - 1, values_only=True)
+        for line, cells in enumerate(rows, start=FIRST_LINE):
+            if line >= FIRST_LINE + MAX_LINES:
+                raise SheetError(
+                    _("The sheet has more than %(n)s lines: split it.") % {"n": MAX_LINES}
+                )
+            if any(value not in (None, "") for value in cells):
+                yield line, tuple(cells) + (None,) * (COLUMNS - 1 - len(cells))
+    finally:
+        book.close()
+
+
+# The code column's heading in either language, accent-free and lower case.
+CODE_TITLES = {"ma don vi", "unit code"}
+
+
+def category_names() -> dict[str, str]:
+    """Category by how a sheet may write it: the code, or the label in either
+    language, accent-free and lower case."""
+    names = {value: value for value in StaffingCategory.values}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names |= {fold(str(label)): value for value, label in StaffingCategory.choices}
+    return names
