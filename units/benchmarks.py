@@ -6,6 +6,8 @@ so the database is left as it was."""
 
 import contextlib
 import datetime as dt
+import io
+import tracemalloc
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -16,11 +18,14 @@ from django.utils import timezone
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
-from .models import Area, AuditLink, Restructuring, RestructuringLink, Unit, User
+from .models import Area, AuditLink, Restructuring, RestructuringLink, StaffingFigure, Unit, User
 from .models.areas import subtree_q
+from .models.staffing import categories_for
 from .services.area_changes import apply_area_changes, plan_area_changes
 from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply
+from .services.staffing_import import import_commit, import_preview, import_upload
+from .services.staffing_sheet import SheetLine, unit_code, write_workbook
 
 REFORM = DECISION_2025.effective_on
 
@@ -87,6 +92,7 @@ def run(bench) -> None:
     bench.download("export.units_xlsx", official, "/units/export.xlsx")
     apply_one(bench, today)
     area_changes_one_province(bench)
+    staffing_import(bench, today)
 
 
 def pages(bench, who, client, *, province, today, district=None) -> None:
@@ -234,3 +240,45 @@ def _undo_2025(group: list[Area]) -> None:
     Restructuring.objects.filter(pk__in=part_ids)._raw_delete(links.db)
     Unit.objects.filter(pk__in=created)._raw_delete(links.db)
     Unit.objects.filter(pk__in=ceased).update(closed_on=None, closed_by=None)
+
+
+def staffing_import(bench, today: dt.date, lines: int = 10_000) -> None:
+    """A national clerk's workbook of `lines` lines that change this year's
+    figures: the dry-run preview (read, check, compare), its peak Python memory,
+    and the commit (rolled back)."""
+    year = today.year
+    units = Unit.objects.active_on(today).order_by("pk")[: lines // 2 + 1]
+    saved = {
+        (f.unit_id, f.category): f
+        for f in StaffingFigure.objects.filter(year=year, unit__in=units.values("pk"))
+    }
+    sheet = []
+    for unit in units:
+        for category in categories_for(unit.kind):
+            figure = saved.get((unit.pk, category))
+            assigned = (figure.assigned or 0) + 1 if figure else 10
+            sheet.append(SheetLine(unit_code(unit.code, unit.pk), unit.name, category, assigned))
+    sheet = sheet[:lines]
+    file = io.BytesIO()
+    write_workbook(file, year=year, title="Benchmark", groups=[("I", sheet)])
+    actor = bench_user("bench-admin", Role.ADMIN)
+    upload = import_upload(actor=actor, year=year, filename="bench.xlsx", content=file.getvalue())
+    note = f"{len(sheet)} lines, {len(file.getvalue()) // 1024} KiB"
+    preview = import_preview(actor=actor, upload=upload)
+    if preview.problems:
+        bench.out(f"# staffing import: {preview.problems[:3]}")
+    bench.job(
+        "staffing_import.preview", lambda: import_preview(actor=actor, upload=upload), note=note
+    )
+    tracemalloc.start()
+    import_preview(actor=actor, upload=upload)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    bench.add("staffing_import.preview.peak_memory", peak / 2**20, "MiB", note)
+
+    def commit():
+        with rolled_back():
+            import_commit(actor=actor, upload=upload, digest=preview.digest)
+
+    bench.job("staffing_import.commit", commit, note=note)
+    upload.delete()

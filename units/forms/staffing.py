@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from ..choices import StaffingCategory
 from ..models import Area
-from ..models.staffing import FIRST_YEAR, LAST_YEAR
+from ..models.staffing import FIRST_YEAR, LAST_YEAR, MAX_PEOPLE
 from ..services.staffing import NUMBERS, StaffingRow
 from .area_picker import AreaPicker
 
@@ -48,6 +48,45 @@ class ImportForm(forms.Form):
         if not file.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose an Excel workbook (.xlsx)."))
         return file
+
+
+def quota_values(data, proposal) -> tuple[dict[str, int], dict[str, str]]:
+    """The quotas posted with a restructuring's confirmation (by line key) and
+    the lines that are not whole numbers; an empty input assigns nothing."""
+    values, errors = {}, {}
+    if data is None or proposal is None:
+        return values, errors
+    for line in proposal.lines:
+        text = (data.get(f"quota-{line.key}") or "").strip().replace(".", "")
+        if not text:
+            continue
+        if text.isascii() and text.isdigit() and int(text) <= MAX_PEOPLE:
+            values[line.key] = int(text)
+        else:
+            errors[line.key] = _("Enter a whole number of people, 0 or more.")
+    return values, errors
+
+
+def quota_inputs(proposal, data, errors: dict[str, str]) -> list[dict]:
+    """The quota inputs of the restructuring preview: what was posted, else the
+    proposed figure."""
+    if proposal is None:
+        return []
+    inputs = []
+    for line in proposal.lines:
+        name = f"quota-{line.key}"
+        value = data.get(name, "") if data is not None else line.proposed
+        category = StaffingCategory(line.category).label
+        inputs.append(
+            {
+                "line": line,
+                "name": name,
+                "value": value,
+                "error": errors.get(line.key),
+                "category": category,
+            }
+        )
+    return inputs
 
 
 def cell_name(unit_id: int, category: str, field: str) -> str:

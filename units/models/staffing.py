@@ -1,6 +1,8 @@
 """Staffing: the quota assigned to a unit for a year and the people it has
 (DESIGN §2). Vacancy and over-quota are derived, never stored."""
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,12 +17,20 @@ CATEGORIES_BY_KIND = {
     UnitKind.AGENCY: (C.CIVIL_SERVANT, C.CONTRACT),
     UnitKind.SERVICE: (C.BUDGET_EMPLOYEE, C.OWN_REVENUE_EMPLOYEE, C.CONTRACT),
 }
+# The quota each kind of unit is assigned (DESIGN §2).
+QUOTA_OF_KIND = {UnitKind.AGENCY: C.CIVIL_SERVANT, UnitKind.SERVICE: C.BUDGET_EMPLOYEE}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_PEOPLE = 1_000_000  # larger than any unit: a typo, not a headcount
 
 
 def categories_for(kind: str) -> tuple[str, ...]:
     return tuple(CATEGORIES_BY_KIND.get(kind, ()))
+
+
+def quota_year(effective_on: dt.date) -> int:
+    """The first full year of the units a restructuring leaves: their quota is
+    assigned for it."""
+    return effective_on.year + (0 if (effective_on.month, effective_on.day) == (1, 1) else 1)
 
 
 class StaffingFigure(models.Model):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..choices import AreaLevel, Sector, UnitKind
 from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
-from ..models.staffing import categories_for
+from ..models.staffing import QUOTA_OF_KIND, categories_for, quota_year
 from ..scope import area_ids, reads_own_scope_only, visible_units
 from ..services.staffing_sheet import SheetLine, unit_code
 from .areas import area_parents
@@ -172,3 +172,62 @@ def sheet_groups(units: QuerySet[Unit], year: int) -> list[tuple[str, list[Sheet
 
 
 SHEET_FIELDS = ("assigned", "decision_number", "actual", "actual_on", "streamlined")
+
+
+KINDS_THAT_MOVE_STAFF = {"merge", "consolidate", "split", "spin_off"}
+
+
+@dataclasses.dataclass
+class QuotaLine:
+    key: str  # "r0": the first unit created; "u12": an existing unit
+    unit: Unit
+    category: str
+    proposed: int | None
+    current: int | None = None  # the unit's own quota before the restructuring
+
+
+@dataclasses.dataclass
+class QuotaProposal:
+    """The quota of the units a restructuring leaves, for the first full year
+    after it: the sum of the sources' quotas for a merger or a consolidation;
+    for a split or a spin-off the clerk distributes `total`."""
+
+    year: int
+    total: int
+    lines: list[QuotaLine]
+    distribute: bool
+
+
+def quota_proposal(plan) -> QuotaProposal | None:
+    """What the guided form proposes (nothing for the kinds that move no staff).
+    One query: each unit's latest quota up to the year."""
+    if plan.kind not in KINDS_THAT_MOVE_STAFF:
+        return None
+    year = quota_year(plan.decision.effective_on)
+    known = [u for u in {*plan.sources, *([plan.target] if plan.target else [])} if u.pk]
+    kinds, latest = {u.pk: u.kind for u in known}, {}
+    figures = StaffingFigure.objects.filter(
+        unit__in=known, year__lte=year, category__in=QUOTA, assigned__isnull=False
+    ).order_by("unit_id", "year")
+    for figure in figures:  # the last year read wins
+        if figure.category == QUOTA_OF_KIND.get(kinds[figure.unit_id]):
+            latest[figure.unit_id] = figure.assigned
+    total = sum(latest.get(u.pk, 0) for u in plan.sources)
+    lines = []
+    if plan.target is not None:  # a merger: the absorbing unit takes the sources' quota
+        own = latest.get(plan.target.pk)
+        lines.append(_quota_line(f"u{plan.target.pk}", plan.target, (own or 0) + total, own))
+    if plan.kind == "spin_off":  # the source goes on with what it keeps
+        source = plan.sources[0]
+        lines.append(
+            _quota_line(f"u{source.pk}", source, latest.get(source.pk), latest.get(source.pk))
+        )
+    distribute = plan.kind in ("split", "spin_off")
+    for index, unit in enumerate(plan.results):
+        proposed = total if plan.kind == "consolidate" else None
+        lines.append(_quota_line(f"r{index}", unit, proposed, None))
+    return QuotaProposal(year, total, [line for line in lines if line.category], distribute)
+
+
+def _quota_line(key: str, unit: Unit, proposed: int | None, current: int | None) -> QuotaLine:
+    return QuotaLine(key, unit, QUOTA_OF_KIND.get(unit.kind, ""), proposed, current)

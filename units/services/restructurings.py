@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from ..audit import audit_record, snapshot
 from ..choices import LinkRole
 from ..models import Restructuring, RestructuringLink, Unit, User
+from ..models.staffing import QUOTA_OF_KIND, quota_year
 from ..text import fold
 from ..versions import registry_changed
 from .decision_files import decision_file_check, decision_file_delete, decision_file_store
@@ -24,6 +25,7 @@ from .restructuring_rules import (
     restructuring_plan,
     reversal_allowed,
 )
+from .staffing import staffing_assign
 
 ALREADY_RECORDED = gettext_lazy(
     "This form has already been confirmed; the decision is recorded only once."
@@ -35,6 +37,7 @@ def restructuring_apply(
     actor: User,
     decision_file: UploadedFile | None = None,
     submission_key: str | None = None,
+    quotas: dict[str, int] | None = None,
     **plan_kwargs,
 ) -> Restructuring:
     """Apply a restructuring of any kind: validate under row locks, close the
@@ -47,7 +50,10 @@ def restructuring_apply(
     stored: list[str] = []
     try:
         with transaction.atomic(durable=decision_file is not None):
-            return _apply(actor, decision_file, stored, submission_key, plan_kwargs)
+            restructuring = _apply(actor, decision_file, stored, submission_key, plan_kwargs)
+            if quotas:
+                _assign_quotas(actor, restructuring, quotas)
+            return restructuring
     except BaseException as error:
         for name in stored:
             decision_file_delete(name)
@@ -145,7 +151,24 @@ def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs)
         units=touched,
     )
     restructuring.created_units = plan.results  # what the bulk area changes map
+    restructuring.plan = plan
     return restructuring
+
+
+def _assign_quotas(actor: User, restructuring: Restructuring, quotas: dict[str, int]) -> None:
+    """The quotas the clerk confirmed with the decision (keys "r0", the first unit
+    created; "u12", an existing unit it leaves), through the staffing service."""
+    plan = restructuring.plan
+    units = {f"r{i}": unit for i, unit in enumerate(plan.results)}
+    units |= {f"u{unit.pk}": unit for unit in [*plan.sources, *filter(None, [plan.target])]}
+    chosen = {}
+    for key, assigned in quotas.items():
+        unit = units.get(key)
+        if unit is None or unit.kind not in QUOTA_OF_KIND:
+            raise ValidationError(_("A quota was given for a unit this decision does not leave."))
+        chosen[(unit.pk, QUOTA_OF_KIND[unit.kind])] = assigned
+    year = quota_year(restructuring.effective_on)
+    staffing_assign(actor=actor, year=year, quotas=chosen, about=restructuring)
 
 
 def restructuring_summary(restructuring: Restructuring, links=None) -> dict:

@@ -151,6 +151,22 @@ def staffing_save(
     return {"created": len(plan.created), "changed": len(plan.changed), "unchanged": plan.unchanged}
 
 
+def staffing_assign(*, actor: User, year: int, quotas: dict[tuple[int, str], int], about: Model):
+    """Set the assigned quota of some units × categories for `year`, keeping
+    what else their figures hold (the headcount, streamlining): the quotas the
+    guided restructuring form proposes and the clerk confirms."""
+    saved = {
+        (f.unit_id, f.category): f
+        for f in StaffingFigure.objects.filter(year=year, unit_id__in={u for u, _c in quotas})
+    }
+    rows = []
+    for (unit_id, category), assigned in quotas.items():
+        figure = saved.get((unit_id, category))
+        kept = _values(figure) if figure else {}
+        rows.append(StaffingRow(unit_id, category, **(kept | {"assigned": assigned})))
+    return staffing_save(actor=actor, year=year, rows=rows, about=about)
+
+
 def _errors(rows: list[StaffingRow], units: dict[int, Unit], year: int) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)

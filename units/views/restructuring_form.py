@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods
 from ..choices import RestructuringKind
 from ..forms import restructuring_draft as drafts
 from ..forms.restructuring_form import ConfirmForm, DecisionForm, KindForm
+from ..forms.staffing import quota_inputs, quota_values
 from ..scope import may_restructure
 from ..selectors import pickers
 from ..selectors.restructurings import recorded_by_this_form, scope_changes
+from ..selectors.staffing import quota_proposal
 from ..services.restructuring_rules import outside_scope, restructuring_plan
 from ..services.restructurings import restructuring_apply
 from . import restructuring_results
@@ -154,13 +156,20 @@ def _source_count_message(low, high) -> str:
 def _step_preview(request, key, draft):
     kwargs = drafts.plan_kwargs(draft)
     form = ConfirmForm(posted(request), request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
+    errors, plan, allowed = [], None, None
+    try:
+        plan = restructuring_plan(**kwargs)
+    except ValidationError as error:
+        errors = error.messages
+    proposal = quota_proposal(plan) if plan else None
+    quotas, quota_errors = quota_values(posted(request), proposal)
+    if request.method == "POST" and form.is_valid() and not quota_errors:
         try:
             restructuring = restructuring_apply(
                 actor=request.user,
                 decision_file=form.cleaned_data["decision_file"],
                 submission_key=key,
+                quotas=quotas,
                 **kwargs,
             )
         except ValidationError as error:
@@ -177,12 +186,7 @@ def _step_preview(request, key, draft):
                 _("Decision %(number)s was recorded.") % {"number": restructuring.decision_number},
             )
             return redirect("units:restructuring_detail", pk=restructuring.pk)
-    plan = allowed = None
-    try:
-        plan = restructuring_plan(**kwargs)
-    except ValidationError as error:
-        errors = errors or error.messages
-    else:
+    if plan is not None:
         outside = outside_scope(request.user, plan)
         allowed = not outside
         errors = errors or [
@@ -196,8 +200,11 @@ def _step_preview(request, key, draft):
         "allowed": allowed,
         "errors": errors,
         "scopes": scope_changes(plan) if plan else [],
+        "quota": proposal,
+        "quota_inputs": quota_inputs(proposal, posted(request), quota_errors),
     }
-    status = 400 if (errors or form.errors) and request.method == "POST" else 200
+    failed = errors or form.errors or quota_errors
+    status = 400 if failed and request.method == "POST" else 200
     return render_step(request, key, draft, "preview", context, status=status)
 
 

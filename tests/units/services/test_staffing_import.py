@@ -21,6 +21,12 @@ from units.services.staffing_sheet import SheetLine, write_workbook
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
 def workbook(groups, year=2022) -> bytes:
     file = io.BytesIO()
     write_workbook(file, year=year, title="Biên chế", groups=groups)
@@ -39,8 +45,7 @@ def edit(content: bytes, cells: dict[str, object]) -> bytes:
 
 def preview_of(user, content, year=2022):
     upload = import_upload(actor=user, year=year, filename="bien-che.xlsx", content=content)
-    with translation.override("vi"):
-        return import_preview(actor=user, upload=upload)
+    return import_preview(actor=user, upload=upload)
 
 
 @pytest.fixture
