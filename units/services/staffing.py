@@ -83,7 +83,8 @@ def staffing_plan(*, actor: User, year: int, rows: list[StaffingRow], lock=False
     )
     allowed = units_actor_may_change(actor, units.values())
     plan = StaffingPlan(year, units, errors=_errors(rows, units, year))
-    plan.outside = [i for i, row in enumerate(rows) if row.unit_id in units.keys() - allowed]
+    outside = units.keys() - allowed
+    plan.outside = [i for i, row in enumerate(rows) if row.unit_id in outside]
     saved = StaffingFigure.objects.filter(
         year=year, unit_id__in=units, category__in={row.category for row in rows}
     )
@@ -125,18 +126,20 @@ def staffing_save(
     units, before, after = plan.units, {}, {}
     for figure, row in plan.changed:
         before[_label(row)] = _snapshot(_values(figure), units[row.unit_id])
-        for name, value in _values(row).items():
-            setattr(figure, name, value)
     for row in [*plan.created, *(row for _f, row in plan.changed)]:
         after[_label(row)] = _snapshot(_values(row), units[row.unit_id])
+    # One upsert for new and changed figures (the changed ones are locked):
+    # bulk_update's CASE per field and row took 13 s for 10,000 rows.
     StaffingFigure.objects.bulk_create(
         [
             StaffingFigure(unit_id=row.unit_id, year=year, category=row.category, **_values(row))
-            for row in plan.created
+            for row in [*plan.created, *(row for _f, row in plan.changed)]
         ],
         batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["unit", "year", "category"],
+        update_fields=list(FIELDS),
     )
-    StaffingFigure.objects.bulk_update([f for f, _r in plan.changed], FIELDS, batch_size=2000)
     touched = list({units[row.unit_id] for row in rows if _label(row) in after})
     if touched:
         audit_record(

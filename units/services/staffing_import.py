@@ -74,6 +74,28 @@ def import_upload(*, actor: User, year: int, filename: str, content: bytes) -> S
 
 def import_preview(*, actor: User, upload: StaffingImport) -> ImportPreview:
     """Read the file and compare it with the saved figures; writes nothing."""
+    preview = _read(actor, upload)
+    plan = staffing_plan(actor=actor, year=upload.year, rows=preview.rows)
+    for index in plan.outside:
+        unit = plan.units[preview.rows[index].unit_id]
+        preview.problems.append(
+            (preview.lines[index], _("%(unit)s is outside your scope.") % {"unit": unit.name})
+        )
+    for key, messages in plan.errors.items():
+        index, _dot, field = key.partition(".")
+        column = COLUMN.get(field, "")
+        for message in messages:
+            preview.problems.append(
+                (preview.lines[int(index)], f"{column}: {message}" if column else message)
+            )
+    preview.problems.sort(key=lambda problem: problem[0])
+    preview.plan = plan
+    return preview
+
+
+def _read(actor: User, upload: StaffingImport) -> ImportPreview:
+    """The file's rows with their units, and the problems found in the file
+    alone (before it is compared with the saved figures)."""
     if upload.user_id != actor.pk or not may_enter_staffing(actor):
         raise PermissionDenied
     content = bytes(upload.content)
@@ -107,21 +129,6 @@ def import_preview(*, actor: User, upload: StaffingImport) -> ImportPreview:
         seen[row.key] = line
         preview.rows.append(row)
         preview.lines.append(line)
-    plan = staffing_plan(actor=actor, year=upload.year, rows=preview.rows)
-    for index in plan.outside:
-        unit = plan.units[preview.rows[index].unit_id]
-        preview.problems.append(
-            (preview.lines[index], _("%(unit)s is outside your scope.") % {"unit": unit.name})
-        )
-    for key, messages in plan.errors.items():
-        index, _dot, field = key.partition(".")
-        column = COLUMN.get(field, "")
-        for message in messages:
-            preview.problems.append(
-                (preview.lines[int(index)], f"{column}: {message}" if column else message)
-            )
-    preview.problems.sort(key=lambda problem: problem[0])
-    preview.plan = plan
     return preview
 
 
@@ -132,12 +139,17 @@ def import_commit(*, actor: User, upload: StaffingImport, digest: str) -> dict:
     upload = StaffingImport.objects.select_for_update().get(pk=upload.pk)
     if upload.committed_at is not None:
         raise ValidationError(_("This file was imported already."))
-    preview = import_preview(actor=actor, upload=upload)
-    if preview.problems:
+    # The file is read again; the service compares it with the saved figures
+    # under lock, once, and refuses any error or another plan than previewed.
+    read = _read(actor, upload)
+    if read.problems:
         raise ValidationError(_("The file has errors: correct them and upload it again."))
-    result = staffing_save(
-        actor=actor, year=upload.year, rows=preview.rows, about=upload, expect=digest
-    )
+    try:
+        result = staffing_save(
+            actor=actor, year=upload.year, rows=read.rows, about=upload, expect=digest
+        )
+    except PermissionDenied as error:  # a unit left the clerk's scope meanwhile
+        raise ValidationError(str(error)) from error
     upload.committed_at, upload.result = timezone.now(), result
     upload.save(update_fields=["committed_at", "result"])
     return result
