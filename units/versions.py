@@ -1,6 +1,7 @@
 """Version counters in the cache that say when cached reads must be recomputed:
 the shape of the area tree (loads and admin edits of areas) and the registry of
-units (every restructuring applied or annulled, every unit edit). Bumped after
+units (every restructuring applied or annulled, every unit edit), and the
+staffing figures (every save, import or generated set). Bumped after
 the transaction commits; a missing counter reads as 0."""
 
 import hashlib
@@ -14,6 +15,7 @@ T = TypeVar("T")
 
 AREAS = "version:areas"
 REGISTRY = "version:registry"
+STAFFING = "version:staffing"
 
 
 def _bump(key: str) -> None:
@@ -29,6 +31,14 @@ def areas_changed() -> None:
 
 def registry_changed() -> None:
     transaction.on_commit(lambda: _bump(REGISTRY))
+
+
+def staffing_changed() -> None:
+    transaction.on_commit(lambda: _bump(STAFFING))
+
+
+def staffing_version() -> int:
+    return cache.get(STAFFING) or 0
 
 
 def areas_version() -> int:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ..choices import ManagementLevel, StaffingCategory, UnitKind
 from ..models import StaffingFigure, Unit
 from ..models.registry import active_on_q
+from ..versions import staffing_changed
 
 FIRST_YEAR = 2015
 YEARLY_CUT = 0.018
@@ -40,6 +41,7 @@ def write_staffing(seed: int) -> int:
         rows = [row for unit in units.iterator(chunk_size=BATCH) for row in _rows(unit, year, seed)]
         StaffingFigure.objects.bulk_create(rows, batch_size=BATCH)
         written += len(rows)
+    staffing_changed()
     return written
 
 

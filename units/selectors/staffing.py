@@ -11,8 +11,9 @@ from ..choices import AreaLevel, Sector, UnitKind
 from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
 from ..models.staffing import QUOTA_OF_KIND, categories_for, quota_year
-from ..scope import area_ids, reads_own_scope_only, visible_units
+from ..scope import area_ids, reads_own_scope_only, scope_key, visible_units
 from ..services.staffing_sheet import SheetLine, unit_code
+from ..versions import cached, data_version, staffing_version
 from .areas import area_parents
 
 # The quota of the state: civil servants of agencies and budget-paid employees of
@@ -96,6 +97,16 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
             node = parents.get(node)
         (rows[node] if node is not None else elsewhere).add(row)
     return {"rows": list(rows.values()), "elsewhere": elsewhere, "total": total}
+
+
+def staffing_overview_cached(*, user: User, area: Area | None, year: int, base_year: int) -> dict:
+    """`staffing_overview`, cached until a staffing figure, a unit or an area
+    changes (a national overview sums 150,000 figures: 320 ms)."""
+    versions = f"{data_version()}:{staffing_version()}:{scope_key(user)}"
+    key = f"staffing-overview:{versions}:{area.pk if area else 0}:{year}:{base_year}"
+    return cached(
+        key, lambda: staffing_overview(user=user, area=area, year=year, base_year=base_year)
+    )
 
 
 def _row(values: dict, **label) -> OverviewRow:

@@ -17,7 +17,7 @@ from ..choices import Role, StaffingCategory
 from ..models import StaffingFigure, Unit, User
 from ..models.staffing import FIRST_YEAR, LAST_YEAR, MAX_PEOPLE, categories_for
 from ..scope import units_actor_may_change
-from ..versions import digest
+from ..versions import digest, staffing_changed
 from .figures import areas_of, figures_mark_stale
 
 NUMBERS = ("assigned", "actual", "streamlined")
@@ -151,6 +151,7 @@ def staffing_save(
             units=touched,
         )
         figures_mark_stale(areas=areas_of(touched), since=dt.date(year, 1, 1))
+        staffing_changed()
     return {"created": len(plan.created), "changed": len(plan.changed), "unchanged": plan.unchanged}
 
 

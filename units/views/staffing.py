@@ -23,7 +23,9 @@ def _overview(request) -> dict:
     """The overview's filters from the URL and what they select."""
     form = OverviewForm(request.GET or None)
     area, year, base = form.values()
-    overview = staff.staffing_overview(user=request.user, area=area, year=year, base_year=base)
+    overview = staff.staffing_overview_cached(
+        user=request.user, area=area, year=year, base_year=base
+    )
     may_import = may_enter_staffing(request.user)
     return {
         "form": form,

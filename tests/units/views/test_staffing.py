@@ -180,3 +180,15 @@ def test_an_official_reads_the_staffing_of_their_scope_only(
     client.force_login(UserFactory(username="quan", roles=[Role.OFFICIAL], scope_area=district))
     response = client.get(reverse("units:staffing_overview"), {"year": 2024})
     assert response.context["total"].assigned == 10
+
+
+def test_the_cached_overview_changes_as_soon_as_a_save_commits(
+    client, official, clerk, agency, wards, django_capture_on_commit_callbacks
+):
+    url = reverse("units:staffing_overview")
+    client.force_login(official)
+    assert client.get(url, {"year": 2022}).context["total"].assigned == 0
+    row = StaffingRow(wards[0].pk, C.CIVIL_SERVANT, assigned=15, actual=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        staffing_save(actor=clerk, year=2022, rows=[row], about=agency)
+    assert client.get(url, {"year": 2022}).context["total"].assigned == 15
