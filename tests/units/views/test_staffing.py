@@ -1,5 +1,7 @@
 """The staffing overview and the clerk's grid."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -192,3 +194,23 @@ def test_the_cached_overview_changes_as_soon_as_a_save_commits(
     with django_capture_on_commit_callbacks(execute=True):
         staffing_save(actor=clerk, year=2022, rows=[row], about=agency)
     assert client.get(url, {"year": 2022}).context["total"].assigned == 15
+
+
+def test_the_demo_shows_ngo_quyen_cutting_quotas_and_hcm_departments_short_of_staff(
+    client, settings
+):
+    settings.DEBUG = True
+    call_command("load_demo")
+    client.force_login(User.objects.get(username="lanhdao"))
+    url = reverse("units:staffing_overview")
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    response = client.get(url, {"area": ngo_quyen.pk, "year": 2023, "base": 2018})
+    total = response.context["total"]
+    assert (total.base, total.assigned) == (331, 298)  # 10 units in 2018, 8 left in 2023
+    assert total.change == Decimal("-9.97")
+    assert "−9,97" in response.content.decode() or "-9,97" in response.content.decode()
+    # The district's own units (none is in a ward) are summed in one row.
+    assert response.context["elsewhere"].streamlined == total.streamlined > 0
+    hcm = Area.objects.get(level="province", code="79", valid_to__isnull=False)
+    total = client.get(url, {"area": hcm.pk, "year": 2024}).context["total"]
+    assert (total.assigned, total.actual, total.vacancy) == (403, 355, 48)
