@@ -3,6 +3,7 @@ overview shows it."""
 
 import re
 
+import openpyxl
 from playwright.sync_api import expect
 
 from tests.browser.conftest import BROWSER, log_in
@@ -37,3 +38,51 @@ def test_a_clerk_enters_staffing_and_sees_the_overview_change(page, shot):
     page.click(".langswitch button[value=en]")
     expect(page.locator("h1")).to_have_text(re.compile("Staffing"))
     shot(page, "overview-en")
+
+
+def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp_path):
+    log_in(page, "chuyenvien")
+    school = Unit.objects.get(name="Trường Mầm non Cầu Tre", closed_on__isnull=True)
+    page.goto("/staffing/")
+    page.click("text=Nhập từ Excel")
+    page.fill("#template-year", "2026")
+    with page.expect_download() as download:
+        page.click("#staffing-template button")
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    book = openpyxl.load_workbook(template)
+    sheet = book.active
+    line = next(row[0].row for row in sheet.iter_rows(min_row=5) if row[1].value == school.code)
+    assert sheet[f"E{line}"].value == C.BUDGET_EMPLOYEE.label
+    sheet[f"F{line}"], sheet[f"H{line}"] = 20, "mười tám"
+    book.save(tmp_path / "sai.xlsx")
+    sheet[f"H{line}"] = 18
+    book.save(tmp_path / "dung.xlsx")
+
+    page.fill("#id_year", "2026")
+    page.set_input_files("#id_file", str(tmp_path / "sai.xlsx"))
+    page.click("#staffing-upload button")
+    expect(page.locator("#import-errors")).to_contain_text("H: nhập số người")
+    expect(page.locator("#import-errors td").first).to_have_text(str(line))
+    expect(page.locator("#import-commit")).to_have_count(0)
+    shot(page, "import-error")
+
+    page.click("text=Tải lên tệp khác")
+    page.fill("#id_year", "2026")
+    page.set_input_files("#id_file", str(tmp_path / "dung.xlsx"))
+    page.click("#staffing-upload button")
+    expect(page.locator("#import-summary")).to_contain_text("1 số liệu thêm mới")
+    expect(page.locator("#import-created")).to_contain_text(school.name)
+    assert not StaffingFigure.objects.filter(unit=school).exists()
+    shot(page, "import-preview")
+    page.click("#import-commit button")
+    expect(page.locator("ul.messages")).to_contain_text("Đã nhập: 1 mới")
+    assert StaffingFigure.objects.get(unit=school, year=2026).actual == 18
+    total = page.locator("#staffing-overview tfoot")
+    expect(total.locator("[data-col=assigned]")).to_have_text("20")
+    expect(total.locator("[data-col=vacancy]")).to_have_text("2")
+    shot(page, "import-done")
+    page.click(".langswitch button[value=en]")
+    page.goto("/staffing/import/")
+    expect(page.locator("h1")).to_have_text("Import staffing figures")
+    shot(page, "import-en")
