@@ -49,12 +49,16 @@ def audit_object(entry) -> str:
 
 
 @register.filter
-def audit_changes(entry) -> list[tuple[str, object, object]]:
+def audit_changes(entry, unit=None) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field an update changed, labelled in the
-    reader's language; empty for other entries."""
+    reader's language; empty for other entries. A staffing save (an import
+    may hold thousands of figures) shows only `unit`'s figures when given."""
     before, after = entry.before or {}, entry.after or {}
     if "figures" in after:
-        return _staffing_changes(before.get("figures") or {}, after)
+        figures = after["figures"]
+        if unit is not None:
+            figures = {k: v for k, v in figures.items() if k.partition(":")[0] == str(unit.pk)}
+        return _staffing_changes(before.get("figures") or {}, {**after, "figures": figures})
     if not before or not after or "links" in after:
         return []
     try:

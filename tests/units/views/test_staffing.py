@@ -134,6 +134,11 @@ def test_a_units_page_shows_its_staffing_by_year(client, official, clerk, agency
     assert 'class="warn"' in page
     # The change history tells what the saves changed (it answered 500 before).
     assert "Lưu số liệu biên chế" in page and "15 / 15 / 0" in page and "15 / 16 / 0" in page
+    # A save of several units shows, on each unit's page, only that unit's lines.
+    rows = [StaffingRow(w.pk, C.CIVIL_SERVANT, assigned=40 + i) for i, w in enumerate(wards)]
+    staffing_save(actor=clerk, year=2023, rows=rows, about=agency)
+    page = client.get(reverse("units:unit_detail", args=[wards[1].pk])).content.decode()
+    assert "41 / — / 0" in page and "40 / — / 0" not in page
 
 
 def test_the_overview_exports_what_it_shows(client, official, clerk, agency, wards, district):
