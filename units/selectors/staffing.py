@@ -80,23 +80,35 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
     total, elsewhere = OverviewRow(area), OverviewRow(None)
     if not scopes:
         # A scope with nothing below it (a commune): its units one by one.
-        units = []
-        per_unit = figures.values("unit_id", "unit__name", "unit__name_folded").annotate(**sums)
-        for values in per_unit.order_by("unit__name_folded"):
-            row = _row(values, unit_id=values["unit_id"], unit_name=values["unit__name"])
+        units = _unit_rows(figures, sums)
+        for row in units:
             total.add(row)
-            units.append(row)
         return {"rows": units, "elsewhere": elsewhere, "total": total}
     rows = {scope.pk: OverviewRow(scope) for scope in scopes}
-    parents = area_parents()
+    parents, outside = area_parents(), set()
     for values in per_area.order_by():
         row = _row(values)
         total.add(row)
         node = values["unit__area_id"]
         while node is not None and node not in rows:
             node = parents.get(node)
+        if node is None:
+            outside.add(values["unit__area_id"])
         (rows[node] if node is not None else elsewhere).add(row)
-    return {"rows": list(rows.values()), "elsewhere": elsewhere, "total": total}
+    listed = list(rows.values())
+    if area is not None and area.level != AreaLevel.PROVINCE and outside:
+        # A district's own units (a province's are too many to list): one by one.
+        listed += _unit_rows(figures.filter(unit__area_id__in=outside), sums)
+        elsewhere = OverviewRow(None)
+    return {"rows": listed, "elsewhere": elsewhere, "total": total}
+
+
+def _unit_rows(figures, sums: dict) -> list[OverviewRow]:
+    per_unit = figures.values("unit_id", "unit__name", "unit__name_folded").annotate(**sums)
+    return [
+        _row(values, unit_id=values["unit_id"], unit_name=values["unit__name"])
+        for values in per_unit.order_by("unit__name_folded")
+    ]
 
 
 def staffing_overview_cached(*, user: User, area: Area | None, year: int, base_year: int) -> dict:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -83,7 +84,10 @@ def staffing_import(request):
             form.add_error("file", error)
         else:
             return redirect("units:staffing_import_preview", pk=upload.pk)
-    return render(request, "units/staffing_import.html", {"form": form})
+    year = timezone.localdate().year
+    template = OverviewForm(initial={"year": year}, auto_id="template-%s")
+    template.fields["area"].widget.all_label = request.user.scope_label  # empty: all of it
+    return render(request, "units/staffing_import.html", {"form": form, "template": template})
 
 
 @login_required

@@ -214,8 +214,13 @@ def test_the_demo_shows_ngo_quyen_cutting_quotas_and_hcm_departments_short_of_st
     assert (total.base, total.assigned) == (331, 298)  # 10 units in 2018, 8 left in 2023
     assert total.change == Decimal("-9.97")
     assert "−9,97" in response.content.decode() or "-9,97" in response.content.decode()
-    # The district's own units (none is in a ward) are summed in one row.
-    assert response.context["elsewhere"].streamlined == total.streamlined > 0
+    # The district's own units (none is in a ward) are listed one by one.
+    units = [row for row in response.context["rows"] if row.unit_id]
+    assert len(units) == 10 and "Trung tâm Y tế quận Ngô Quyền" in {r.unit_name for r in units}
+    library = next(r for r in units if r.unit_name == "Thư viện quận Ngô Quyền")
+    assert (library.base, library.assigned) == (8, 0)  # merged into the culture centre
+    assert sum(row.streamlined for row in units) == total.streamlined > 0
+    assert not response.context["elsewhere"].assigned
     hcm = Area.objects.get(level="province", code="79", valid_to__isnull=False)
     total = client.get(url, {"area": hcm.pk, "year": 2024}).context["total"]
     assert (total.assigned, total.actual, total.vacancy) == (403, 355, 48)
