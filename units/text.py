@@ -39,3 +39,14 @@ def parse_id(value) -> int | None:
     """A database id from a URL or form value; None for anything else."""
     value = str(value).strip()
     return int(value) if _ID.fullmatch(value) else None
+
+
+# A count of people as typed: digits, "." or a space between groups of three.
+_COUNT = re.compile(r"[0-9]{1,7}|[0-9]{1,3}(?:[. \u00a0][0-9]{3}){1,2}")
+
+
+def parse_count(value) -> int | None:
+    """A whole number of people typed in a cell ("1.234", "1 234", "15");
+    None for anything else — a sign, a decimal, "1.5", a 5,000-digit string."""
+    text = str(value).strip()
+    return int(re.sub(r"[^0-9]", "", text)) if _COUNT.fullmatch(text) else None

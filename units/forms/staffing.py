@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy
 
 from ..choices import StaffingCategory
 from ..models import Area
-from ..models.staffing import FIRST_YEAR, LAST_YEAR, MAX_PEOPLE
+from ..models.staffing import FIRST_YEAR, LAST_YEAR
 from ..services.staffing import NUMBERS, StaffingRow
+from ..services.staffing_import import MAX_BYTES
+from ..text import parse_count
 from .area_picker import AreaPicker
 
 
@@ -47,6 +49,8 @@ class ImportForm(forms.Form):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose an Excel workbook (.xlsx)."))
+        if file.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
         return file
 
 
@@ -57,11 +61,11 @@ def quota_values(data, proposal) -> tuple[dict[str, int], dict[str, str]]:
     if data is None or proposal is None:
         return values, errors
     for line in proposal.lines:
-        text = (data.get(f"quota-{line.key}") or "").strip().replace(".", "")
+        text = (data.get(f"quota-{line.key}") or "").strip()
         if not text:
             continue
-        if text.isascii() and text.isdigit() and int(text) <= MAX_PEOPLE:
-            values[line.key] = int(text)
+        if parse_count(text) is not None:
+            values[line.key] = parse_count(text)
         else:
             errors[line.key] = _("Enter a whole number of people, 0 or more.")
     return values, errors
@@ -105,11 +109,11 @@ def grid_rows(data, cells, figures) -> tuple[list[StaffingRow], dict[str, str], 
             for field in NUMBERS:
                 name = cell_name(unit.pk, category, field)
                 row_names[field] = name
-                text = (data.get(name) or "").strip().replace(".", "")
+                text = (data.get(name) or "").strip()
                 if not text:
                     values[field] = 0 if field == "streamlined" else None
-                elif text.isascii() and text.isdigit():
-                    values[field] = int(text)
+                elif parse_count(text) is not None:
+                    values[field] = parse_count(text)
                 else:
                     errors[name] = _("Enter a whole number of people, 0 or more.")
             if values.get("assigned") is not None or values.get("actual") is not None:

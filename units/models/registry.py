@@ -53,6 +53,12 @@ def active_on_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+def active_during_q(year: int) -> Q:
+    """Units active at some time in `year` (a staffing year)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return Q(established_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=first))
+
+
 class UnitQuerySet(models.QuerySet):
     def active_on(self, day: dt.date):
         return self.filter(active_on_q(day))

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, F, Q, QuerySet, Sum, When
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 from ..choices import AreaLevel, Sector, UnitKind
 from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
-from ..models.staffing import QUOTA_OF_KIND, categories_for, quota_year
+from ..models.registry import active_during_q
+from ..models.staffing import categories_for
 from ..scope import area_ids, reads_own_scope_only, scope_key, visible_units
 from ..services.staffing_sheet import SheetLine, unit_code
 from ..versions import cached, data_version, staffing_version
@@ -127,8 +129,7 @@ def _row(values: dict, **label) -> OverviewRow:
 
 def grid_units(agency: Unit, year: int) -> list[Unit]:
     """The agency and the units it manages that were active at some time in `year`."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    during = Q(established_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=first))
+    during = active_during_q(year)
     children = Unit.objects.filter(during, parent=agency).order_by("kind", "name_folded")
     return [agency, *children]
 
@@ -153,6 +154,7 @@ def unit_staffing(unit: Unit, *, years: int = 12) -> list[StaffingFigure]:
 
 # A sheet at most this long is written on request; beyond it, a smaller area.
 SHEET_MAX_UNITS = 10_000
+SHEET_FIELDS = ("assigned", "decision_number", "actual", "actual_on", "streamlined")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
@@ -160,9 +162,7 @@ def sheet_groups(units: QuerySet[Unit], year: int) -> list[tuple[str, list[Sheet
     """The units of `units` active at some time in `year`, grouped as the sheet
     shows them (agencies, then service units by sector), one line per unit ×
     category with its saved figures. Two queries."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    during = Q(established_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=first))
-    chosen = units.filter(during)
+    chosen = units.filter(active_during_q(year))
     figures = {
         (f["unit_id"], f["category"]): f
         for f in StaffingFigure.objects.filter(year=year, unit__in=chosen.values("pk")).values()
@@ -171,13 +171,17 @@ def sheet_groups(units: QuerySet[Unit], year: int) -> list[tuple[str, list[Sheet
     order = {value: index for index, value in enumerate(Sector.values)}
     groups: dict[tuple, list[SheetLine]] = {}
     fields = ("pk", "code", "name", "name_folded", "kind", "sector")
-    for unit in chosen.values(*fields).order_by("name_folded", "pk"):
+    units = list(chosen.values(*fields).order_by("name_folded", "pk"))
+    # A code shared in the year (a unit and the copy that took it over on a
+    # transfer) would name one unit twice: those are written #id.
+    shared = {code for code, n in Counter(u["code"] for u in units if u["code"]).items() if n > 1}
+    for unit in units:
         if unit["kind"] == UnitKind.AGENCY:
             key = (0, 0, _("Agencies"))
         else:
             key = (1, order.get(unit["sector"], 99), sectors.get(unit["sector"], _("Other units")))
         lines = groups.setdefault(key, [])
-        code = unit_code(unit["code"], unit["pk"])
+        code = unit_code("" if unit["code"] in shared else unit["code"], unit["pk"])
         for category in categories_for(unit["kind"]):
             saved = figures.get((unit["pk"], category), {})
             lines.append(
@@ -192,65 +196,3 @@ def sheet_groups(units: QuerySet[Unit], year: int) -> list[tuple[str, list[Sheet
         (f"{ROMAN[index] if index < len(ROMAN) else index + 1}. {key[2]}", lines)
         for index, (key, lines) in enumerate(sorted(groups.items()))
     ]
-
-
-SHEET_FIELDS = ("assigned", "decision_number", "actual", "actual_on", "streamlined")
-
-
-KINDS_THAT_MOVE_STAFF = {"merge", "consolidate", "split", "spin_off"}
-
-
-@dataclasses.dataclass
-class QuotaLine:
-    key: str  # "r0": the first unit created; "u12": an existing unit
-    unit: Unit
-    category: str
-    proposed: int | None
-    current: int | None = None  # the unit's own quota before the restructuring
-
-
-@dataclasses.dataclass
-class QuotaProposal:
-    """The quota of the units a restructuring leaves, for the first full year
-    after it: the sum of the sources' quotas for a merger or a consolidation;
-    for a split or a spin-off the clerk distributes `total`."""
-
-    year: int
-    total: int
-    lines: list[QuotaLine]
-    distribute: bool
-
-
-def quota_proposal(plan) -> QuotaProposal | None:
-    """What the guided form proposes (nothing for the kinds that move no staff).
-    One query: each unit's latest quota up to the year."""
-    if plan.kind not in KINDS_THAT_MOVE_STAFF:
-        return None
-    year = quota_year(plan.decision.effective_on)
-    known = [u for u in {*plan.sources, *([plan.target] if plan.target else [])} if u.pk]
-    kinds, latest = {u.pk: u.kind for u in known}, {}
-    figures = StaffingFigure.objects.filter(
-        unit__in=known, year__lte=year, category__in=QUOTA, assigned__isnull=False
-    ).order_by("unit_id", "year")
-    for figure in figures:  # the last year read wins
-        if figure.category == QUOTA_OF_KIND.get(kinds[figure.unit_id]):
-            latest[figure.unit_id] = figure.assigned
-    total = sum(latest.get(u.pk, 0) for u in plan.sources)
-    lines = []
-    if plan.target is not None:  # a merger: the absorbing unit takes the sources' quota
-        own = latest.get(plan.target.pk)
-        lines.append(_quota_line(f"u{plan.target.pk}", plan.target, (own or 0) + total, own))
-    if plan.kind == "spin_off":  # the source goes on with what it keeps
-        source = plan.sources[0]
-        lines.append(
-            _quota_line(f"u{source.pk}", source, latest.get(source.pk), latest.get(source.pk))
-        )
-    distribute = plan.kind in ("split", "spin_off")
-    for index, unit in enumerate(plan.results):
-        proposed = total if plan.kind == "consolidate" else None
-        lines.append(_quota_line(f"r{index}", unit, proposed, None))
-    return QuotaProposal(year, total, [line for line in lines if line.category], distribute)
-
-
-def _quota_line(key: str, unit: Unit, proposed: int | None, current: int | None) -> QuotaLine:
-    return QuotaLine(key, unit, QUOTA_OF_KIND.get(unit.kind, ""), proposed, current)

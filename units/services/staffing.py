@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -104,7 +104,7 @@ def staffing_plan(*, actor: User, year: int, rows: list[StaffingRow], lock=False
 
 @transaction.atomic
 def staffing_save(
-    *, actor: User, year: int, rows: list[StaffingRow], about: Model, expect: str = ""
+    *, actor: User, year: int, rows: list[StaffingRow], about: Model, expect: str | None = None
 ) -> dict:
     """Create or change the figures of `year` for the rows given. Raises
     PermissionDenied (nothing written) if a unit lies outside the actor's scope,
@@ -114,12 +114,13 @@ def staffing_save(
     (the agency whose grid it is, or the imported file)."""
     if not may_enter_staffing(actor):
         raise PermissionDenied
+    _lock_year(year)
     plan = staffing_plan(actor=actor, year=year, rows=rows, lock=True)
     if plan.outside:
         raise PermissionDenied(_("A unit of these figures is outside your scope."))
     if plan.errors:
         raise ValidationError(plan.errors)
-    if expect and plan.digest != expect:
+    if expect is not None and plan.digest != expect:
         raise ValidationError(
             {"file": [_("The figures changed since the preview: preview the file again.")]}
         )
@@ -155,10 +156,12 @@ def staffing_save(
     return {"created": len(plan.created), "changed": len(plan.changed), "unchanged": plan.unchanged}
 
 
+@transaction.atomic
 def staffing_assign(*, actor: User, year: int, quotas: dict[tuple[int, str], int], about: Model):
     """Set the assigned quota of some units × categories for `year`, keeping
     what else their figures hold (the headcount, streamlining): the quotas the
     guided restructuring form proposes and the clerk confirms."""
+    _lock_year(year)  # before reading what is kept
     saved = {
         (f.unit_id, f.category): f
         for f in StaffingFigure.objects.filter(year=year, unit_id__in={u for u, _c in quotas})
@@ -169,6 +172,19 @@ def staffing_assign(*, actor: User, year: int, quotas: dict[tuple[int, str], int
         kept = _values(figure) if figure else {}
         rows.append(StaffingRow(unit_id, category, **(kept | {"assigned": assigned})))
     return staffing_save(actor=actor, year=year, rows=rows, about=about)
+
+
+def _lock_year(year: int) -> None:
+    """One staffing save of a year at a time on PostgreSQL (until the
+    transaction ends): figures to create cannot be locked as rows, and a save
+    meanwhile would otherwise be overwritten by the upsert. SQLite's writers
+    queue already (BEGIN IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STAFFING_LOCK, year])
+
+
+STAFFING_LOCK = 0x5354  # "ST": the advisory lock class of staffing saves
 
 
 def _errors(rows: list[StaffingRow], units: dict[int, Unit], year: int) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import StaffingImport, Unit, User
-from ..text import fold, parse_date
+from ..text import fold, parse_count, parse_date, parse_id
 from .staffing import (
     StaffingPlan,
     StaffingRow,
@@ -132,26 +132,33 @@ def _read(actor: User, upload: StaffingImport) -> ImportPreview:
     return preview
 
 
-@transaction.atomic
 def import_commit(*, actor: User, upload: StaffingImport, digest: str) -> dict:
     """Save the previewed figures, all or nothing; refused when the file has
-    errors, was committed already, or no longer gives the plan previewed."""
-    upload = StaffingImport.objects.select_for_update().get(pk=upload.pk)
-    if upload.committed_at is not None:
-        raise ValidationError(_("This file was imported already."))
-    # The file is read again; the service compares it with the saved figures
-    # under lock, once, and refuses any error or another plan than previewed.
+    errors, was committed already, or no longer gives the plan previewed (whose
+    `digest` the preview showed: without it nothing is saved)."""
+    if not digest:
+        raise ValidationError(_("The figures changed since the preview: preview the file again."))
+    # The file is read again before the transaction (seconds for a large one,
+    # during which no writer need wait); the service compares it with the saved
+    # figures under lock and refuses any error or another plan than previewed.
+    upload = StaffingImport.objects.get(pk=upload.pk)  # the stored bytes, not a copy
     read = _read(actor, upload)
     if read.problems:
         raise ValidationError(_("The file has errors: correct them and upload it again."))
-    try:
-        result = staffing_save(
-            actor=actor, year=upload.year, rows=read.rows, about=upload, expect=digest
-        )
-    except PermissionDenied as error:  # a unit left the clerk's scope meanwhile
-        raise ValidationError(str(error)) from error
-    upload.committed_at, upload.result = timezone.now(), result
-    upload.save(update_fields=["committed_at", "result"])
+    with transaction.atomic():
+        locked = StaffingImport.objects.select_for_update().defer("content").get(pk=upload.pk)
+        if locked.committed_at is not None:
+            raise ValidationError(_("This file was imported already."))
+        if locked.sha256 != upload.sha256:
+            raise ValidationError(_("The file changed since it was uploaded: upload it again."))
+        try:
+            result = staffing_save(
+                actor=actor, year=upload.year, rows=read.rows, about=upload, expect=digest
+            )
+        except PermissionDenied as error:  # a unit left the clerk's scope meanwhile
+            raise ValidationError(str(error)) from error
+        upload.committed_at, upload.result = timezone.now(), result
+        upload.save(update_fields=["committed_at", "result"])
     return result
 
 
@@ -175,7 +182,7 @@ def _parse(lines, year: int, preview: ImportPreview):
             continue
         if row_year not in (None, "") and _whole(row_year) != year:
             problems.append(
-                _("D: this line is for %(found)s, the import is for %(year)s.")
+                _("D: the year “%(found)s” is not %(year)s, the year of this import.")
                 % {"found": row_year, "year": year}
             )
         category_code = names.get(fold(str(category or "")))
@@ -198,6 +205,9 @@ def _figures(cells) -> tuple[dict, list[str]]:
             problems.append(f"{COLUMN[name]}: " + _("enter a whole number of people, 0 or more."))
         else:
             values[name] = 0 if number is None and name == "streamlined" else number
+    if isinstance(decision, dt.date):  # Excel read "15/12" as a date
+        problems.append(_("G: Excel turned this decision number into a date; type it as text."))
+        decision = None
     if isinstance(decision, float) and decision.is_integer():
         decision = int(decision)
     values["decision_number"] = str(decision if decision is not None else "").strip()
@@ -224,23 +234,22 @@ def _people(value) -> int | None | bool:
 
 
 def _whole(value) -> int | None:
+    """A number cell as a whole number (a negative one is kept for the service's
+    message); text as a count of people."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = str(value).strip().replace(".", "").replace(" ", "").replace("\u00a0", "")
-    sign = -1 if text.startswith("-") else 1
-    digits = text.removeprefix("-")
-    return sign * int(digits) if digits.isascii() and digits.isdigit() else None
+        return int(value) if value.is_integer() and abs(value) < 1e15 else None
+    return parse_count(value)
 
 
 def _units_by_code(codes: set[str], year: int, preview: ImportPreview, parsed) -> dict:
     """The unit each code names in `year` (the one active on 31/12, else the last
     one active in the year); the lines whose code names none get a problem."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    ids = {int(c[1:]) for c in codes if c.startswith("#") and c[1:].isascii() and c[1:].isdigit()}
+    ids = {parse_id(c[1:]): c for c in codes if c.startswith("#") and parse_id(c[1:])}
     plain = sorted(c for c in codes if not c.startswith("#"))
     found: dict[str, list[Unit]] = {}
     fields = ("pk", "code", "name", "established_on", "closed_on")
@@ -252,7 +261,7 @@ def _units_by_code(codes: set[str], year: int, preview: ImportPreview, parsed) -
             if unit.code in codes:
                 found.setdefault(unit.code, []).append(unit)
             if unit.pk in ids:
-                found.setdefault(f"#{unit.pk}", []).append(unit)
+                found.setdefault(ids[unit.pk], []).append(unit)
     chosen, reported = {}, set()
     for code, units in found.items():
         active = [u for u in units if u.established_on <= last and not _closed_by(u, first)]

@@ -112,6 +112,10 @@ def _sheet_note() -> str:
     )
 
 
+# What openpyxl raises on a file that is not a workbook or is damaged.
+BROKEN = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError)
+
+
 class SheetError(Exception):
     """The file is not a staffing workbook ReformWatch can read."""
 
@@ -122,26 +126,37 @@ def read_lines(content: bytes) -> Iterator[tuple[int, tuple]]:
     are skipped. Raises SheetError for a file that is not this workbook."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (*BROKEN, SyntaxError) as error:
         raise SheetError(_("This is not an Excel workbook (.xlsx).")) from error
     try:
-        sheet = book.worksheets[0]
-        heads = list(sheet.iter_rows(min_row=3, max_row=3, max_col=3, values_only=True))
-        titles = {fold(str(value or "")) for value in (heads[0] if heads else ())}
-        if not titles & CODE_TITLES:
-            raise SheetError(
-                _("This is not the staffing template: its third line has no unit code column.")
-            )
-        rows = sheet.iter_rows(min_row=FIRST_LINE, max_col=COLUMNS - 1, values_only=True)
-        for line, cells in enumerate(rows, start=FIRST_LINE):
-            if line >= FIRST_LINE + MAX_LINES:
-                raise SheetError(
-                    _("The sheet has more than %(n)s lines: split it.") % {"n": MAX_LINES}
-                )
-            if any(value not in (None, "") for value in cells):
-                yield line, tuple(cells) + (None,) * (COLUMNS - 1 - len(cells))
+        yield from _lines(book)
+    except SheetError:
+        raise
+    except (*BROKEN, IndexError, TypeError, SyntaxError, EOFError) as error:
+        # A damaged part of the file (cut XML, a cell that is not what its type
+        # says, no sheet at all) is found only while the lines are read.
+        raise SheetError(_("This Excel file is damaged: save it again in Excel.")) from error
     finally:
         book.close()
+
+
+def _lines(book) -> Iterator[tuple[int, tuple]]:
+    sheet = book.worksheets[0]
+    # Read to the last line there is, not to the size the file declares (a
+    # wrong <dimension> would silently cut the sheet short).
+    sheet.reset_dimensions()
+    heads = list(sheet.iter_rows(min_row=3, max_row=3, max_col=3, values_only=True))
+    titles = {fold(str(value or "")) for value in (heads[0] if heads else ())}
+    if not titles & CODE_TITLES:
+        raise SheetError(
+            _("This is not the staffing template: its third line has no unit code column.")
+        )
+    rows = sheet.iter_rows(min_row=FIRST_LINE, max_col=COLUMNS - 1, values_only=True)
+    for line, cells in enumerate(rows, start=FIRST_LINE):
+        if line >= FIRST_LINE + MAX_LINES:
+            raise SheetError(_("The sheet has more than %(n)s lines: split it.") % {"n": MAX_LINES})
+        if any(value not in (None, "") for value in cells):
+            yield line, tuple(cells) + (None,) * (COLUMNS - 1 - len(cells))
 
 
 # The code column's heading in either language, accent-free and lower case.

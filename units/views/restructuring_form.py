@@ -20,7 +20,7 @@ from ..forms.staffing import quota_inputs, quota_values
 from ..scope import may_restructure
 from ..selectors import pickers
 from ..selectors.restructurings import recorded_by_this_form, scope_changes
-from ..selectors.staffing import quota_proposal
+from ..selectors.staffing_quota import quota_proposal
 from ..services.restructuring_rules import outside_scope, restructuring_plan
 from ..services.restructurings import restructuring_apply
 from . import restructuring_results

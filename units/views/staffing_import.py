@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.staffing import ImportForm, OverviewForm
 from ..models import StaffingImport, Unit
+from ..models.registry import active_during_q
 from ..scope import area_ids, scope_q, visible_units
 from ..selectors.staffing import SHEET_MAX_UNITS, sheet_groups
 from ..services.staffing import may_enter_staffing
@@ -39,13 +40,12 @@ def staffing_sheet(request):
             raise PermissionDenied
         units = units.filter(scope_q(user))
         scope = user.scope_area or user.scope_unit
-        where = scope.name if scope else _("The whole country")
     else:
-        units = visible_units(user, units)
-        where = area.name if area else _("The whole country")
+        units, scope = visible_units(user, units), None
+    where = (area or scope).name if (area or scope) else _("The whole country")
     if area is not None:
         units = units.filter(area_id__in=area_ids(area))
-    if units.count() > SHEET_MAX_UNITS:
+    if units.filter(active_during_q(year)).count() > SHEET_MAX_UNITS:
         messages.error(request, _("That is too many units for one sheet: choose an area."))
         return redirect(f"{_overview_url()}?{request.GET.urlencode()}")
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)

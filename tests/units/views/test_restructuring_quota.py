@@ -117,3 +117,41 @@ def test_kinds_that_move_no_staff_propose_nothing(client, clerk, schools):
     fill_decision(client, key)
     add_sources(client, key, schools[:1])
     assert client.get(step_url(key, "preview")).context["quota"] is None
+
+
+def test_units_without_a_quota_on_record_get_no_proposal_and_nothing_is_saved(
+    client, clerk, agency, district, schools
+):
+    key = start(client, clerk, K.CONSOLIDATE)
+    fill_decision(client, key)
+    add_sources(client, key, schools[:2])
+    results_step(client, key, agency, district, ["Trường Tiểu học Máy Chai - Máy Tơ"])
+    preview = client.get(step_url(key, "preview"))
+    assert preview.context["quota"].total is None
+    assert [line.proposed for line in preview.context["quota"].lines] == [None]
+    assert 'name="quota-r0" value=""' in preview.content.decode()
+    client.post(step_url(key, "preview"), {"quota-r0": ""})
+    assert Restructuring.objects.exists() and not StaffingFigure.objects.exists()
+
+
+def test_a_number_of_5000_digits_is_a_message_not_a_crash(
+    client, clerk, agency, district, schools, quotas
+):
+    key = start(client, clerk, K.CONSOLIDATE)
+    fill_decision(client, key)
+    add_sources(client, key, schools[:2])
+    results_step(client, key, agency, district, ["Trường Tiểu học Máy Chai - Máy Tơ"])
+    response = client.post(step_url(key, "preview"), {"quota-r0": "9" * 5000})
+    assert response.status_code == 400 and not Restructuring.objects.exists()
+
+
+def test_a_spin_off_leaves_the_sources_box_for_the_clerk(
+    client, clerk, agency, district, schools, quotas
+):
+    key = start(client, clerk, K.SPIN_OFF)
+    fill_decision(client, key)
+    add_sources(client, key, schools[2:])
+    results_step(client, key, agency, district, ["Trường mới"])
+    quota = client.get(step_url(key, "preview")).context["quota"]
+    source, new = quota.lines
+    assert (source.current, source.proposed, new.proposed) == (40, None, None)
