@@ -245,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": HEARTBEAT_SECONDS,
         "options": {"expires": HEARTBEAT_SECONDS - 5},
     },
+    "staffing-imports-cleanup": {
+        "task": "units.tasks.staffing_imports_cleanup",
+        "schedule": 24 * 3600,
+    },
 }
 
 LOGGING = {

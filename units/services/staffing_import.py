@@ -59,10 +59,7 @@ def import_upload(*, actor: User, year: int, filename: str, content: bytes) -> S
         raise PermissionDenied
     if len(content) > MAX_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."))
-    stale = timezone.now() - dt.timedelta(days=1)
-    StaffingImport.objects.filter(
-        user=actor, committed_at__isnull=True, created_at__lt=stale
-    ).delete()
+    imports_forget_stale(user=actor)
     return StaffingImport.objects.create(
         user=actor,
         year=year,
@@ -70,6 +67,15 @@ def import_upload(*, actor: User, year: int, filename: str, content: bytes) -> S
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
     )
+
+
+def imports_forget_stale(user: User | None = None) -> int:
+    """Delete uploads older than a day that were never committed (a user's own
+    at their next upload, everyone's in the daily task); committed files stay
+    as the record behind their audit entry."""
+    stale = timezone.now() - dt.timedelta(days=1)
+    old = StaffingImport.objects.filter(committed_at__isnull=True, created_at__lt=stale)
+    return old.filter(**({"user": user} if user else {})).delete()[0]
 
 
 def import_preview(*, actor: User, upload: StaffingImport) -> ImportPreview:

@@ -10,15 +10,16 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import ServiceUnitFactory
 from units.choices import StaffingCategory as C
-from units.models import StaffingFigure, Unit
+from units.models import StaffingFigure, StaffingImport, Unit
 from units.selectors.staffing import sheet_groups
 from units.services.staffing import StaffingRow, staffing_save
 from units.services.staffing_import import import_commit, import_preview, import_upload
 from units.services.staffing_sheet import SheetLine, write_workbook
+from units.tasks import staffing_imports_cleanup
 from units.text import parse_count
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,16 @@ def workbook_of(units) -> bytes:
 )
 def test_counts_of_people_are_read_strictly(text, count):
     assert parse_count(text) == count
+
+
+def test_uploads_never_committed_are_forgotten_after_a_day(clerk, agency):
+    line = SheetLine(agency.code, "", C.CIVIL_SERVANT, assigned=40)
+    kept = preview(clerk, workbook([line]))
+    import_commit(actor=clerk, upload=kept.upload, digest=kept.digest)
+    fresh = import_upload(actor=clerk, year=2022, filename="f.xlsx", content=b"x")
+    stale = import_upload(actor=clerk, year=2022, filename="f.xlsx", content=b"x")
+    day_ago = timezone.now() - dt.timedelta(days=2)
+    StaffingImport.objects.exclude(pk=fresh.pk).update(created_at=day_ago)
+    staffing_imports_cleanup()
+    assert set(StaffingImport.objects.values_list("pk", flat=True)) == {kept.upload.pk, fresh.pk}
+    assert stale.pk not in StaffingImport.objects.values_list("pk", flat=True)
