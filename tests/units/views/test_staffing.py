@@ -1,5 +1,6 @@
 """The staffing overview and the clerk's grid."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -72,6 +73,22 @@ def test_a_clerk_saves_the_grid_once_and_it_is_audited(client, clerk, agency, wa
     assert StaffingFigure.objects.get(unit=wards[0]).actual == 14
     assert StaffingFigure.objects.get(unit=wards[1]).assigned == 1500  # "1.500" is Vietnamese
     assert AuditEntry.objects.filter(action="staffing.save").count() == 1
+
+
+def test_the_grid_keeps_the_decision_number_and_date_an_import_recorded(
+    client, clerk, agency, wards
+):
+    row = StaffingRow(wards[0].pk, C.CIVIL_SERVANT, 15, 14, 0, "12/QĐ-UBND", dt.date(2022, 12, 31))
+    staffing_save(actor=clerk, year=2022, rows=[row], about=agency)
+    client.force_login(clerk)
+    cell = f"c-{wards[0].pk}-{C.CIVIL_SERVANT}"
+    client.post(grid_url(agency), {f"{cell}-assigned": "15", f"{cell}-actual": "13"})
+    figure = StaffingFigure.objects.get(unit=wards[0])
+    assert (figure.actual, figure.decision_number, figure.actual_on) == (
+        13,
+        "12/QĐ-UBND",
+        dt.date(2022, 12, 31),
+    )
 
 
 def test_a_wrong_cell_is_marked_and_nothing_is_saved(client, clerk, agency, wards):
