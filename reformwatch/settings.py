@@ -245,6 +245,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": HEARTBEAT_SECONDS,
         "options": {"expires": HEARTBEAT_SECONDS - 5},
     },
+    "figures-sweep": {
+        "task": "units.tasks.figures_recompute",
+        "schedule": envint("FIGURES_SWEEP_SECONDS", 60),
+        "args": ("schedule",),
+        "options": {"expires": 55},
+    },
     "staffing-imports-cleanup": {
         "task": "units.tasks.staffing_imports_cleanup",
         "schedule": 24 * 3600,

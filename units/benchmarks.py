@@ -93,6 +93,7 @@ def run(bench) -> None:
     apply_one(bench, today)
     area_changes_one_province(bench)
     staffing_import(bench, today)
+    recompute_figures(bench)
 
 
 def pages(bench, who, client, *, province, today, district=None) -> None:
@@ -246,6 +247,8 @@ def staffing_import(bench, today: dt.date, lines: int = 10_000) -> None:
     """A national clerk's workbook of `lines` lines that change this year's
     figures: the dry-run preview (read, check, compare), its peak Python memory,
     and the commit (rolled back)."""
+    if not bench.wanted("staffing_import"):
+        return
     year = today.year
     units = Unit.objects.active_on(today).order_by("pk")[: lines // 2 + 1]
     saved = {
@@ -282,3 +285,33 @@ def staffing_import(bench, today: dt.date, lines: int = 10_000) -> None:
 
     bench.job("staffing_import.commit", commit, note=note)
     upload.delete()
+
+
+def recompute_figures(bench) -> None:
+    """The full recompute as the worker runs it, and the physical limit: the
+    units' part of its query alone, read but not written (rolled back)."""
+    import time
+
+    from django.db import connection
+
+    from .services import recompute as rc
+
+    if not bench.wanted("recompute"):
+        return
+
+    def full():
+        with rolled_back():
+            rc.recompute(trigger="manual", everything=True)
+
+    bench.job("recompute_full", full)
+    years = rc.figure_years()
+    days = ", ".join(["(%s, %s)"] * len(years))
+    params = [v for y in years for v in (y, dt.date(y, 12, 31))]
+    sql = f"WITH y(year, day) AS (VALUES {days}) SELECT COUNT(*) FROM ({rc._units_sql(0)}) t"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    limit = (time.perf_counter() - started) * 1000
+    bench.add("recompute_limit_query", limit, "ms", "the units' counts of every scope, unwritten")
+    full_ms = next(f.value for f in reversed(bench.figures) if f.name == "recompute_full.p50")
+    bench.add("recompute_full_ratio", full_ms / max(limit, 1), "×", "full run ÷ limit query")

@@ -2,6 +2,7 @@ import socket
 
 from celery import shared_task
 
+from .services.recompute import recompute
 from .services.staffing_import import imports_forget_stale
 from .services.system import heartbeat_record
 
@@ -16,3 +17,11 @@ def heartbeat() -> None:
 def staffing_imports_cleanup() -> None:
     """Daily: drop uploaded workbooks never committed (kept a day for their preview)."""
     imports_forget_stale()
+
+
+@shared_task(ignore_result=True)
+def figures_recompute(trigger: str = "write") -> None:
+    """Recompute the scopes × years the outbox marks as stale: enqueued when a
+    change commits, and run by beat as a sweep for marks whose enqueue was lost
+    (the broker down at commit time)."""
+    recompute(trigger=trigger)

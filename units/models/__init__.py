@@ -4,17 +4,20 @@ bookkeeping, staffing, accounts and the audit log."""
 from .accounts import User
 from .areas import Area, AreaLineage
 from .audit import AuditEntry, AuditLink, Heartbeat
-from .figures import RecomputeMark
+from .figures import AreaCover, RecomputeMark, RecomputeRun, ReductionFigure
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
 from .staffing import StaffingFigure, StaffingImport
 
 __all__ = [
     "Area",
+    "AreaCover",
     "AreaLineage",
     "AuditEntry",
     "AuditLink",
     "Heartbeat",
     "RecomputeMark",
+    "RecomputeRun",
+    "ReductionFigure",
     "Restructuring",
     "RestructuringLink",
     "StaffingFigure",

@@ -1,6 +1,8 @@
-"""Recompute bookkeeping: the outbox of scopes × years whose figures are stale."""
+"""Figures bookkeeping: the outbox of scopes × years whose figures are stale, the
+areas each scope counts, the recompute runs, and the snapshot they write."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .areas import Area
 
@@ -20,3 +22,79 @@ class RecomputeMark(models.Model):
 
     def __str__(self):
         return f"{self.area} {self.year}"
+
+
+class AreaCover(models.Model):
+    """Which areas a scope's figures count: the scope, everything below it, and
+    the areas it came from with everything below them (`scope.area_ids`, as a
+    table the recompute joins). Rebuilt by the recompute when the areas change."""
+
+    scope = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "area"], name="area_cover_unique")]
+        indexes = [models.Index(fields=["area", "scope"], name="area_cover_by_area")]
+
+    def __str__(self):
+        return f"{self.scope_id} ⊇ {self.area_id}"
+
+
+class RecomputeRun(models.Model):
+    """One run of the recompute (DESIGN §5), shown on the jobs page."""
+
+    class Trigger(models.TextChoices):
+        WRITE = "write", _("after a change")
+        SCHEDULE = "schedule", _("scheduled sweep")
+        MANUAL = "manual", _("manual")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="running")
+    scopes = models.PositiveIntegerField(_("scopes"), default=0)
+    years = models.JSONField(_("years"), default=list)
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    areas_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_trigger_display()} {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class ReductionFigure(models.Model):
+    """The snapshot dashboards read (DESIGN §4): for a scope (an area through its
+    lineage, or the nation when `scope` is empty), a year (as of 31/12) and a
+    sector (`ALL` for every sector): the public service units active, those in
+    autonomy groups 1–2, and the quota staff (civil servants and budget-paid
+    employees) assigned, actual and vacant, summed unit by unit. Written
+    only by the recompute; a change against a base year is read from two rows."""
+
+    ALL = "*"
+
+    scope = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    sector = models.CharField(max_length=12)
+    units = models.PositiveIntegerField(default=0)
+    autonomous = models.PositiveIntegerField(default=0)
+    staff_assigned = models.PositiveIntegerField(default=0)
+    staff_actual = models.PositiveIntegerField(default=0)
+    staff_vacancy = models.PositiveIntegerField(default=0)
+    run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "year", "sector"], name="figure_scope_year")]
+
+    def __str__(self):
+        return f"{self.scope or 'VN'} {self.year} {self.sector}: {self.units}"

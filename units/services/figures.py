@@ -2,11 +2,16 @@
 written in the transaction of the change (DESIGN §5)."""
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from ..models import Area, RecomputeMark, Unit
+
+logger = logging.getLogger(__name__)
 
 
 def area_chain(area: Area) -> list[Area]:
@@ -35,3 +40,15 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
         unique_fields=["area", "year"],
         update_fields=["marked_at"],
     )
+    transaction.on_commit(_enqueue_recompute)
+
+
+def _enqueue_recompute() -> None:
+    """Ask a worker to recompute; if the broker cannot be reached the change
+    stands and the marks wait for the sweeper (DESIGN §5)."""
+    from ..tasks import figures_recompute  # tasks import the services
+
+    try:
+        figures_recompute.delay("write")
+    except OperationalError:  # kombu's: the broker is unreachable
+        logger.warning("recompute not enqueued: the broker is unreachable; the sweeper will")

@@ -1,0 +1,112 @@
+"""The recompute of the dashboards' snapshot: the demo's published figures, the
+incremental run equal to the full one and to counting units directly, marks
+released only when not set again, and a failed run that keeps the old snapshot
+and its marks."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from kombu.exceptions import OperationalError
+
+from units.models import Area, RecomputeMark, RecomputeRun, ReductionFigure, Unit, User
+from units.services import recompute as rc
+from units.services.figures import _enqueue_recompute
+from units.services.restructuring_rules import Decision, NewUnit
+from units.services.restructurings import restructuring_apply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+
+def snapshot() -> set[tuple]:
+    return set(
+        ReductionFigure.objects.values_list(
+            "scope_id", "year", "sector", "units", "autonomous", "staff_assigned", "staff_actual"
+        )
+    )
+
+
+def units_on(area: Area | None, day: dt.date) -> int:
+    from units.scope import area_ids
+
+    units = Unit.objects.services().active_on(day)
+    return units.filter(area_id__in=area_ids(area)).count() if area else units.count()
+
+
+def test_the_demo_figures_ngo_quyen_42_to_36_and_thanh_xuan_staff(demo):
+    rc.recompute(trigger="manual", everything=True)
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    figures = rc.figures_of(ngo_quyen, [2017, 2023])
+    assert (figures[2017].units, figures[2023].units) == (42, 36)
+    thanh_xuan = rc.figures_of(Area.objects.get(level="district", code="009"), [2022])[2022]
+    assert (thanh_xuan.staff_assigned, thanh_xuan.staff_actual) == (165, 152)
+    assert thanh_xuan.staff_vacancy == 13
+
+
+def test_incremental_runs_equal_a_full_one_and_direct_counts(demo):
+    rc.recompute(trigger="write")  # the demo's own marks
+    assert not RecomputeMark.objects.exists()
+    incremental = snapshot()
+    rc.recompute(trigger="manual", everything=True)
+    assert snapshot() == incremental
+    # One more consolidation, recomputed from its marks only.
+    admin = User.objects.get(username="admin")
+    day = dt.date(2026, 3, 1)
+    sources = list(Unit.objects.services().active_on(day).filter(sector="education")[:2])
+    restructuring_apply(
+        actor=admin,
+        kind="consolidate",
+        decision=Decision("9/QĐ-TEST", day, day, "UBND"),
+        source_ids=[u.pk for u in sources],
+        new_units=[NewUnit(name="Trường hợp nhất")],
+    )
+    run = rc.recompute(trigger="write")
+    assert 0 < run.scopes < Area.objects.count() and run.years == [2026]
+    incremental = snapshot()
+    rc.recompute(trigger="manual", everything=True)
+    assert snapshot() == incremental
+    end = dt.date(2026, 12, 31)
+    for area in [None, sources[0].area, *Area.objects.filter(level="province")[:5]]:
+        row = rc.figures_of(area, [2026]).get(2026)
+        assert (row.units if row else 0) == units_on(area, end), area
+
+
+def test_a_mark_set_again_during_a_run_stays_for_the_next(demo):
+    mark = RecomputeMark.objects.first()
+    claimed = [(mark.pk, mark.area_id, mark.year, mark.marked_at)]
+    RecomputeMark.objects.filter(pk=mark.pk).update(marked_at=mark.marked_at + dt.timedelta(1))
+    rc._release(claimed)
+    assert RecomputeMark.objects.filter(pk=mark.pk).exists()
+
+
+def test_a_failed_run_keeps_the_old_snapshot_and_its_marks(demo, monkeypatch):
+    rc.recompute(trigger="manual", everything=True)
+    before = snapshot()
+    RecomputeMark.objects.create(area=Area.objects.filter(level="province").first(), year=2024)
+    calls = []
+
+    def broken(run, areas, years, *, nation):
+        calls.append(1)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(rc, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        rc.recompute(trigger="write")
+    assert RecomputeRun.objects.first().status == RecomputeRun.Status.FAILED
+    assert snapshot() == before and RecomputeMark.objects.exists()
+
+
+def test_a_broker_down_at_commit_leaves_the_marks_for_the_sweeper(monkeypatch):
+    from units import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.figures_recompute, "delay", down)
+    _enqueue_recompute()  # does not raise: the change stands
