@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     activity,
     areas,
+    dashboards,
     restructuring_form,
     restructurings,
     staffing,
@@ -49,6 +50,7 @@ urlpatterns = [
         name="restructuring_step",
     ),
     path("activity/", activity.activity, name="activity"),
+    path("figures/", dashboards.dashboard, name="dashboard"),
     path("staffing/", staffing.staffing_overview, name="staffing_overview"),
     path(
         "staffing/export.csv",

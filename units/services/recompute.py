@@ -111,44 +111,19 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [FIGURES_LOCK])
 
 
+COLUMNS = "scope_id, year, sector, units, autonomous, staff_assigned, staff_actual, staff_vacancy"
+
+
 def _insert(run: RecomputeRun, areas, years: list[int], *, nation: bool) -> int:
-    """INSERT … SELECT of the units and staff per scope × year × sector, then the
-    all-sector totals summed from them, in one statement."""
-    days = ", ".join(["(%s, %s)"] * len(years))
-    params = [value for year in years for value in (year, dt.date(year, 12, 31))]
-    parts = []
-    if areas == EVERY_AREA:
-        parts += [_units_sql(0), _staff_sql(0)]
-        params += [*QUOTA]
-    elif areas:
-        parts += [_units_sql(len(areas)), _staff_sql(len(areas))]
-        params += [*areas, *QUOTA, *areas]
-    if nation:
-        parts += [_units_sql(None), _staff_sql(None)]
-        params += [*QUOTA]
-    if not parts:
+    """Write the figures `figures_sql` computes, in one INSERT … SELECT."""
+    ctes, params = figures_sql(areas, years, nation=nation)
+    if not ctes:
         return 0
-    columns = (
-        "scope_id, year, sector, units, autonomous, staff_assigned, staff_actual, staff_vacancy"
-    )
-    sql = f"""
-        WITH y(year, day) AS (VALUES {days}),
-        parts({columns}) AS ({" UNION ALL ".join(parts)}),
-        per_sector AS (
-            SELECT scope_id, year, sector, SUM(units) AS units, SUM(autonomous) AS autonomous,
-                   SUM(staff_assigned) AS staff_assigned, SUM(staff_actual) AS staff_actual,
-                   SUM(staff_vacancy) AS staff_vacancy
-            FROM parts GROUP BY scope_id, year, sector),
-        result AS (
-            SELECT {columns} FROM per_sector
-            UNION ALL
-            SELECT scope_id, year, %s, SUM(units), SUM(autonomous), SUM(staff_assigned),
-                   SUM(staff_actual), SUM(staff_vacancy)
-            FROM per_sector GROUP BY scope_id, year)
-        INSERT INTO {ReductionFigure._meta.db_table} ({columns}, run_id)
-        SELECT {columns}, %s FROM result"""
+    sql = f"""{ctes}
+        INSERT INTO {ReductionFigure._meta.db_table} ({COLUMNS}, run_id)
+        SELECT {COLUMNS}, %s FROM result"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, ReductionFigure.ALL, run.pk])
+        cursor.execute(sql, [*params, run.pk])
         if cursor.rowcount >= 0:
             return cursor.rowcount
         # Python's sqlite3 does not count the rows of an INSERT that starts WITH.
@@ -156,55 +131,71 @@ def _insert(run: RecomputeRun, areas, years: list[int], *, nation: bool) -> int:
         return cursor.fetchone()[0]
 
 
+def figures_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
+    """The figures of the scopes (area ids, or EVERY_AREA) and the nation, as
+    common table expressions ending in `result` (COLUMNS), with their
+    parameters: the units and staff of each area × year × sector are counted
+    once (`base`), rolled up through `AreaCover` to the scopes, the nation
+    summed from the same base, and the all-sector totals added."""
+    t = _tables()
+    days = ", ".join(["(%s, %s)"] * len(years))
+    params: list = [value for year in years for value in (year, dt.date(year, 12, 31))]
+    # Only the areas the chosen scopes cover, unless every area (or the nation)
+    # is recomputed: the nation needs them all.
+    limit, scope_in = "", ""
+    if areas != EVERY_AREA and areas:
+        ids = ", ".join(["%s"] * len(areas))
+        scope_in = f"AND c.scope_id IN ({ids})"
+        if not nation:
+            limit = f"AND u.area_id IN (SELECT area_id FROM {t['cover']} WHERE scope_id IN ({ids}))"
+    area_params = list(areas) if limit else []
+    params += [*area_params, *QUOTA, *area_params]
+    sums = "SUM(units), SUM(autonomous), SUM(staff_assigned), SUM(staff_actual), SUM(staff_vacancy)"
+    parts = []
+    if areas:
+        parts.append(
+            f"""SELECT c.scope_id, b.year, b.sector, {sums}
+            FROM base b JOIN {t["cover"]} c ON c.area_id = b.area_id
+            JOIN {t["area"]} s ON s.id = c.scope_id
+            WHERE {_EXISTED} {scope_in}
+            GROUP BY c.scope_id, b.year, b.sector"""
+        )
+        params += [] if areas == EVERY_AREA else list(areas)
+    if nation:
+        parts.append(f"SELECT NULL, year, sector, {sums} FROM base GROUP BY year, sector")
+    if not parts:
+        return "", []
+    columns = COLUMNS
+    sql = f"""
+        WITH y(year, day) AS (VALUES {days}),
+        base(area_id, year, day, sector, units, autonomous, staff_assigned, staff_actual,
+             staff_vacancy) AS (
+            SELECT u.area_id, y.year, y.day, u.sector, COUNT(*),
+                   SUM(CASE WHEN u.autonomy_group IN (1, 2) THEN 1 ELSE 0 END), 0, 0, 0
+            FROM {t["unit"]} u
+            JOIN y ON u.established_on <= y.day AND (u.closed_on IS NULL OR u.closed_on > y.day)
+            WHERE u.kind = 'service' {limit}
+            GROUP BY u.area_id, y.year, y.day, u.sector
+            UNION ALL
+            SELECT u.area_id, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
+                   SUM(COALESCE(f.actual, 0)),
+                   SUM(CASE WHEN f.assigned > f.actual THEN f.assigned - f.actual ELSE 0 END)
+            FROM {t["staffing"]} f JOIN {t["unit"]} u ON u.id = f.unit_id
+            JOIN y ON y.year = f.year
+            WHERE f.category IN (%s, %s) {limit}
+            GROUP BY u.area_id, f.year, y.day, u.sector),
+        per_sector({columns}) AS ({" UNION ALL ".join(parts)}),
+        result AS (
+            SELECT {columns} FROM per_sector
+            UNION ALL
+            SELECT scope_id, year, %s, {sums} FROM per_sector GROUP BY scope_id, year)"""
+    return sql, [*params, ReductionFigure.ALL]
+
+
 # A scope counts only in the years it existed, except today's areas, which are
 # compared with their predecessors (lineage) in any year.
-_EXISTED = """(s.valid_to IS NULL OR (s.valid_to >= y.day
-    AND (s.valid_from IS NULL OR s.valid_from <= y.day)))"""
-
-
-def _scoped(scopes: int | None) -> tuple[str, str, str]:
-    """The scope column, joins and filter of a part: None for the nation, 0 for
-    every area, n for n area ids given as parameters."""
-    if scopes is None:
-        return "NULL", "", ""
-    t = _tables()
-    join = f"""JOIN {t["cover"]} c ON c.area_id = u.area_id
-               JOIN {t["area"]} s ON s.id = c.scope_id"""
-    where = f"AND {_EXISTED}"
-    if scopes:
-        where += f" AND c.scope_id IN ({', '.join(['%s'] * scopes)})"
-    return "c.scope_id", join, where
-
-
-def _units_sql(scopes: int | None) -> str:
-    """Service units active on 31/12 (and those in autonomy groups 1–2) per scope,
-    year and sector."""
-    t = _tables()
-    scope, join, where = _scoped(scopes)
-    return f"""
-        SELECT {scope}, y.year, u.sector, COUNT(*),
-               SUM(CASE WHEN u.autonomy_group IN (1, 2) THEN 1 ELSE 0 END), 0, 0, 0
-        FROM {t["unit"]} u {join}
-        JOIN y ON u.established_on <= y.day AND (u.closed_on IS NULL OR u.closed_on > y.day)
-        WHERE u.kind = 'service' {where}
-        GROUP BY {"" if scopes is None else "c.scope_id, "}y.year, u.sector"""
-
-
-def _staff_sql(scopes: int | None) -> str:
-    """The state's quota staff (civil servants and budget-paid employees, as the
-    staffing overview counts them) assigned, actual and vacant — summed unit by
-    unit — per scope, year and sector (the two categories are the first
-    parameters, then the scope ids)."""
-    t = _tables()
-    scope, join, where = _scoped(scopes)
-    return f"""
-        SELECT {scope}, f.year, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
-               SUM(COALESCE(f.actual, 0)),
-               SUM(CASE WHEN f.assigned > f.actual THEN f.assigned - f.actual ELSE 0 END)
-        FROM {t["staffing"]} f JOIN {t["unit"]} u ON u.id = f.unit_id {join}
-        JOIN y ON y.year = f.year
-        WHERE f.category IN (%s, %s) {where}
-        GROUP BY {"" if scopes is None else "c.scope_id, "}f.year, u.sector"""
+_EXISTED = """(s.valid_to IS NULL OR (s.valid_to >= b.day
+    AND (s.valid_from IS NULL OR s.valid_from <= b.day)))"""
 
 
 def _tables() -> dict[str, str]:
