@@ -1,5 +1,6 @@
 """The main journeys, as users take them, in Chromium."""
 
+import datetime as dt
 import re
 
 from openpyxl import load_workbook
@@ -7,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import BROWSER, log_in
 from units.models import AuditEntry, Restructuring, Unit
+from units.scope import area_ids
 
 pytestmark = BROWSER
 
@@ -110,6 +112,17 @@ def test_a_clerk_records_a_consolidation_with_one_error_on_the_way(page, shot):
     shot(page, "activity")
     created = Unit.objects.get(name="Trường Mầm non Cầu Tre - Máy Chai")
     assert AuditEntry.objects.filter(links__unit=created).count() == 1
+
+    # The official's dashboard counts it with no manual step: 2 schools became 1.
+    log_in(page, "lanhdao")
+    page.goto(f"/figures/?area={created.area_id}&base=2024&year=2025")
+    ward = Unit.objects.services().filter(area_id__in=area_ids(created.area))
+    before = ward.active_on(dt.date(2024, 12, 31)).count()  # its predecessors' units
+    after = ward.active_on(dt.date(2025, 12, 31)).count()
+    expect(page.locator("[data-figure=units-base]")).to_have_text(str(before))
+    expect(page.locator("[data-figure=units-now]")).to_have_text(str(after))
+    expect(page.locator("[data-figure=units-reduced]")).to_have_text(str(before - after))
+    shot(page, "dashboard")
 
 
 def test_the_language_switch_turns_the_pages_english_and_back(page, shot):
