@@ -1,0 +1,113 @@
+"""DESIGN §5: after any sequence of restructurings, reversals and staffing saves,
+the snapshot recomputed incrementally (from the marks each write leaves) equals
+the one recomputed from scratch, and both equal counting the units directly."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
+from units.choices import RestructuringKind as K
+from units.choices import Role
+from units.choices import StaffingCategory as C
+from units.models import ReductionFigure, StaffingFigure, Unit
+from units.scope import area_ids
+from units.services import recompute as rc
+from units.services.restructuring_rules import Decision, NewUnit
+from units.services.restructurings import restructuring_apply, restructuring_reverse
+from units.services.staffing import StaffingRow, staffing_save
+
+pytestmark = pytest.mark.django_db
+KINDS = [K.CONSOLIDATE, K.SPLIT, K.DISSOLVE, K.TRANSFER, K.ESTABLISH, "staffing"]
+
+operation = st.tuples(
+    st.sampled_from(KINDS),
+    st.integers(min_value=0, max_value=1000),  # picks units
+    st.integers(min_value=1, max_value=3),  # how many
+    st.integers(min_value=1, max_value=500),  # days after the previous change
+    st.booleans(),  # reverse it right away?
+)
+
+
+def snapshot() -> set[tuple]:
+    fields = ("scope_id", "year", "sector", "units", "staff_assigned", "staff_vacancy")
+    return set(ReductionFigure.objects.values_list(*fields))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    layout=st.lists(st.integers(min_value=0, max_value=3), min_size=2, max_size=8),
+    operations=st.lists(operation, min_size=1, max_size=6),
+)
+def test_incremental_equals_full_equals_direct_counts(layout, operations):
+    with transaction.atomic():
+        _scenario(layout, operations)
+        transaction.set_rollback(True)
+
+
+def _scenario(layout, operations):
+    wards = [CommuneFactory()]
+    wards.append(CommuneFactory(parent=wards[0].parent))
+    wards.append(CommuneFactory())
+    wards.append(CommuneFactory(parent=wards[2].parent))
+    parent = AgencyFactory(area=wards[0].parent)
+    for i, w in enumerate(layout):
+        ServiceUnitFactory(area=wards[w], parent=parent, established_on=dt.date(2010, 1, i + 1))
+    admin = UserFactory(roles=[Role.ADMIN])
+    rc.recompute(trigger="manual", everything=True)
+    day = dt.date(2015, 1, 1)
+    for n, (kind, pick, how_many, gap, reverse) in enumerate(operations):
+        day = min(day + dt.timedelta(days=gap), dt.date(2025, 6, 1))
+        active = list(Unit.objects.services().active_on(day).order_by("id"))
+        chosen = [active[(pick + i) % len(active)].pk for i in range(how_many)] if active else []
+        if kind == "staffing":
+            if active:
+                row = StaffingRow(chosen[0], C.BUDGET_EMPLOYEE, assigned=pick % 50, actual=how_many)
+                staffing_save(actor=admin, year=day.year, rows=[row], about=parent)
+            rc.recompute(trigger="write")
+            continue
+        kwargs = {"source_ids": sorted(set(chosen))}
+        if kind == K.CONSOLIDATE:
+            kwargs["new_units"] = [NewUnit(name=f"Mới {n}")]
+        elif kind == K.SPLIT:
+            kwargs = {
+                "source_ids": chosen[:1],
+                "new_units": [NewUnit(name=f"Tách {n}.{i}") for i in range(how_many + 1)],
+            }
+        elif kind == K.TRANSFER:
+            kwargs["new_area_id"] = wards[(pick + 1) % len(wards)].pk
+        elif kind == K.ESTABLISH:
+            kwargs = {}
+            area = wards[pick % len(wards)]
+            kwargs["new_units"] = [
+                NewUnit(name=f"Lập {n}", sector="health", level="district", area_id=area.pk)
+            ]
+        decision = Decision(number=f"{n}/QĐ", decided_on=day, effective_on=day, authority="UBND")
+        try:
+            applied = restructuring_apply(actor=admin, kind=kind, decision=decision, **kwargs)
+        except ValidationError:
+            continue
+        if reverse:
+            restructuring_reverse(restructuring_id=applied.pk, actor=admin, reason="thử")
+        rc.recompute(trigger="write")
+    incremental = snapshot()
+    rc.recompute(trigger="manual", everything=True)
+    assert snapshot() == incremental
+    scopes = [None, *wards, *{w.parent for w in wards}, *{w.parent.parent for w in wards}]
+    for year in (2014, 2016, 2019, 2022, 2025):
+        end = dt.date(year, 12, 31)
+        for scope in scopes:
+            units = Unit.objects.services().active_on(end)
+            figures = StaffingFigure.objects.filter(year=year, category=C.BUDGET_EMPLOYEE)
+            if scope is not None:
+                units = units.filter(area_id__in=area_ids(scope))
+                figures = figures.filter(unit__area_id__in=area_ids(scope))
+            row = rc.figures_of(scope, [year]).get(year)
+            assert (row.units if row else 0) == units.count(), (scope, year)
+            staff = figures.aggregate(n=Sum("assigned"))["n"] or 0
+            assert (row.staff_assigned if row else 0) == staff, (scope, year)
