@@ -125,6 +125,9 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
     bench.page(f"{who}.staffing_overview", client, f"/staffing/?{year}")
     if province:
         bench.page(f"{who}.staffing_province", client, f"/staffing/?area={province.pk}&{year}")
+    bench.page(f"{who}.dashboard", client, f"/figures/?{year}")
+    if province:
+        bench.page(f"{who}.dashboard_province", client, f"/figures/?area={province.pk}&{year}")
 
 
 def sample_unit(district: Area | None, today: dt.date) -> Unit:
