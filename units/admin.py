@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, snapshot
 from .forms.restructuring_form import DecisionForm
-from .models import Area, AreaLineage, AuditEntry, Unit, User
+from .models import Area, AreaLineage, AuditEntry, Target, Unit, User
 from .services.area_changes import apply_area_changes, plan_area_changes
 from .services.figures import area_chain, figures_mark_stale
 from .services.restructuring_rules import Decision
@@ -165,6 +165,18 @@ class AreaAdmin(AuditedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/units/area/area_changes.html", context)
+
+
+@admin.register(Target)
+class TargetAdmin(AuditedAdmin):
+    """Reduction targets (Nghị quyết 19 and any a scope sets itself), audited."""
+
+    list_display = ["metric", "scope", "base_year", "target_year", "percent", "source"]
+    list_filter = ["metric", "target_year"]
+    autocomplete_fields = ["scope"]
+
+    def audit_targets(self, obj):
+        return {"areas": [obj.scope] if obj.scope else []}
 
 
 @admin.register(AreaLineage)

@@ -183,3 +183,23 @@ def test_a_taken_code_is_a_form_error_in_the_admin(admin_client, unit, district)
     assert "Mã này đã được dùng cho đơn vị khác." in response.content.decode()
     unit.refresh_from_db()
     assert unit.code != other.code
+
+
+def test_an_admin_sets_a_scopes_target_and_it_is_audited(admin_client, district):
+    from units.models import AuditEntry, Target
+
+    response = admin_client.post(
+        "/admin/units/target/add/",
+        {
+            "scope": district.pk,
+            "metric": "units",
+            "base_year": 2015,
+            "target_year": 2021,
+            "percent": "12.50",
+            "source": "Kế hoạch 128-KH/TU",
+        },
+    )
+    assert response.status_code == 302
+    target = Target.objects.get(source="Kế hoạch 128-KH/TU")
+    entry = AuditEntry.objects.get(object_type="units.target", object_id=str(target.pk))
+    assert entry.links.filter(area=district).exists()

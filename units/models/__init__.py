@@ -4,7 +4,7 @@ bookkeeping, staffing, accounts and the audit log."""
 from .accounts import User
 from .areas import Area, AreaLineage
 from .audit import AuditEntry, AuditLink, Heartbeat
-from .figures import AreaCover, RecomputeMark, RecomputeRun, ReductionFigure
+from .figures import AreaCover, RecomputeMark, RecomputeRun, ReductionFigure, Target
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
 from .staffing import StaffingFigure, StaffingImport
 
@@ -22,6 +22,7 @@ __all__ = [
     "RestructuringLink",
     "StaffingFigure",
     "StaffingImport",
+    "Target",
     "Unit",
     "UnitQuerySet",
     "User",

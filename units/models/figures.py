@@ -98,3 +98,31 @@ class ReductionFigure(models.Model):
 
     def __str__(self):
         return f"{self.scope or 'VN'} {self.year} {self.sector}: {self.units}"
+
+
+class Target(models.Model):
+    """A reduction target as data (DESIGN §4.6): for a scope (empty: every
+    scope, as Nghị quyết 19-NQ/TW sets them for the country), a metric, the
+    base year and the year it is due, the percentage to reach."""
+
+    class Metric(models.TextChoices):
+        UNITS = "units", _("public service units reduced")
+        STAFF = "staff", _("quota staff reduced")
+        AUTONOMOUS = "autonomous", _("units in autonomy groups 1–2")
+
+    scope = models.ForeignKey(
+        Area, verbose_name=_("scope"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    metric = models.CharField(_("metric"), max_length=12, choices=Metric.choices)
+    base_year = models.PositiveSmallIntegerField(_("base year"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["target_year", "metric"]
+
+    def __str__(self):
+        return f"{self.get_metric_display()} {self.percent}% {self.base_year}→{self.target_year}"

@@ -3,12 +3,21 @@ year against a base year, its child scopes ranked by reduction, its trend."""
 
 import dataclasses
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Max
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
 
-from ..choices import AreaLevel
-from ..models import Area, RecomputeMark, RecomputeRun, ReductionFigure
+from ..choices import AreaLevel, RestructuringKind
+from ..models import (
+    Area,
+    RecomputeMark,
+    RecomputeRun,
+    ReductionFigure,
+    RestructuringLink,
+    Target,
+)
+from ..scope import area_ids
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -74,6 +83,103 @@ class Figures:
         return percent(self._get(self.now, "autonomous"), self.units_now)
 
 
+@dataclasses.dataclass
+class TargetProgress:
+    target: Target
+    achieved: Decimal | None  # % reduced (or % autonomous) so far
+    gap: int  # units or people still to go (0 when reached)
+
+    @property
+    def progress(self) -> Decimal | None:
+        """achieved / target, in %, half-up (DESIGN §4.6)."""
+        if self.achieved is None or not self.target.percent:
+            return None
+        ratio = self.achieved * 100 / self.target.percent
+        return ratio.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def targets_progress(area: Area | None, base_year: int, head: Figures) -> list[TargetProgress]:
+    """The targets set against the chosen base year (the scope's own where it
+    has one, else the country's), and how far the scope has come."""
+    chosen: dict[tuple, Target] = {}
+    for target in Target.objects.filter(base_year=base_year).filter(
+        Q(scope__isnull=True) | Q(scope=area)
+    ):
+        key = (target.metric, target.target_year)
+        if key not in chosen or target.scope_id is not None:
+            chosen[key] = target
+    rows = []
+    for target in sorted(chosen.values(), key=lambda t: (t.target_year, t.metric)):
+        share = target.percent / 100
+        if target.metric == Target.Metric.UNITS:
+            achieved, gap = head.units_percent, _ceil(head.units_base * share) - head.units_reduced
+        elif target.metric == Target.Metric.STAFF:
+            reduced = head.staff_base - head.staff_now
+            achieved, gap = head.staff_percent, _ceil(head.staff_base * share) - reduced
+        else:
+            autonomous = head.now.autonomous if head.now else 0
+            achieved, gap = head.autonomous_share, _ceil(head.units_now * share) - autonomous
+        rows.append(TargetProgress(target, achieved, max(gap, 0)))
+    return rows
+
+
+def _ceil(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+@dataclasses.dataclass
+class Bar:
+    label: str
+    value: int
+    kind: str = ""  # the restructurings behind it, for the link
+    running: int = 0  # the count after this bar
+
+
+def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int) -> list[Bar]:
+    """From the count on 31/12 of the base year to the count on 31/12 of the
+    year: each kind of restructuring's change, transfers in and out (DESIGN
+    §4.4), and what the registry changed without a decision. Read from the
+    decisions' links in one GROUP BY; the bars add up to the snapshot's count."""
+    start, end = dt.date(base_year, 12, 31), dt.date(year, 12, 31)
+    links = RestructuringLink.objects.filter(
+        unit__kind="service",
+        restructuring__reversed_at__isnull=True,
+        restructuring__effective_on__gt=start,
+        restructuring__effective_on__lte=end,
+    )
+    if area is not None:
+        links = links.filter(unit__area_id__in=area_ids(area))
+    totals = links.values("restructuring__kind").annotate(
+        created=Count("id", filter=Q(created=True)), ceased=Count("id", filter=Q(ceases=True))
+    )
+    labels = dict(RestructuringKind.choices)
+    bars, running = [Bar(str(_("Base")), base, running=base)], base
+    transfers = {"in": 0, "out": 0}
+    for row in sorted(totals.order_by(), key=lambda r: r["restructuring__kind"]):
+        kind = row["restructuring__kind"]
+        if kind == RestructuringKind.TRANSFER:
+            transfers["in"] += row["created"]
+            transfers["out"] += row["ceased"]
+            continue
+        change = row["created"] - row["ceased"]
+        if change:
+            running += change
+            bars.append(Bar(str(labels.get(kind, kind)), change, kind, running))
+    for label, change in (
+        (_("Transfers in"), transfers["in"]),
+        (_("Transfers out"), -transfers["out"]),
+    ):
+        if change:
+            running += change
+            bars.append(Bar(str(label), change, RestructuringKind.TRANSFER, running))
+    if running != now:
+        # Units registered or closed in the registry without a decision (a unit
+        # recorded late with its real founding date): shown, never hidden.
+        bars.append(Bar(str(_("Recorded without a decision")), now - running, running=now))
+    bars.append(Bar(str(_("Now")), now, running=now))
+    return bars
+
+
 def dashboard(*, area: Area | None, year: int, base_year: int, sector: str) -> dict:
     """The scope's figures, its child scopes' (ranked by unit reduction, the
     largest first), the trend of every year, when they were computed and
@@ -98,6 +204,10 @@ def dashboard(*, area: Area | None, year: int, base_year: int, sector: str) -> d
     )["at"]
     return {
         "head": head,
+        "waterfall": waterfall(area, base_year, year, head.units_base, head.units_now)
+        if sector == ReductionFigure.ALL
+        else [],
+        "targets": targets_progress(area, base_year, head),
         "children": ranked,
         "trend": trend,
         "computed_at": computed,

