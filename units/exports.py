@@ -162,6 +162,12 @@ def xlsx_response(filename: str, header: list[str], rows: Iterable[list]) -> Fil
             else:
                 number(line, column, value)
     workbook.close()
+    return xlsx_file_response(file, filename)
+
+
+def xlsx_file_response(file, filename: str) -> FileResponse:
+    """A written XLSX temporary file, sent from its start and closed (so
+    removed) once sent."""
     file.seek(0)
     return FileResponse(
         file,

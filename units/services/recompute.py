@@ -81,10 +81,12 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun:
 
 
 def _release(claimed) -> None:
-    """Delete the claimed marks that were not set again during the run."""
-    with transaction.atomic():
-        for mark_id, _area, _year, marked_at in claimed:
-            RecomputeMark.objects.filter(pk=mark_id, marked_at=marked_at).delete()
+    """Delete the claimed marks that were not set again during the run, in one
+    statement: every mark was claimed, and one set again since has a later
+    `marked_at` than any claimed (it was one query per mark: 6,584 after a seed)."""
+    if claimed:
+        latest = max(marked_at for *_x, marked_at in claimed)
+        RecomputeMark.objects.filter(marked_at__lte=latest).delete()
 
 
 def _swap(run: RecomputeRun, scopes: list, years: list[int]) -> int:

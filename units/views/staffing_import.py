@@ -6,7 +6,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ..exports import xlsx_file_response
 from ..forms.staffing import ImportForm, OverviewForm
 from ..models import StaffingImport, Unit
 from ..models.registry import active_during_q
@@ -51,13 +51,7 @@ def staffing_sheet(request):
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     title = _("Staffing %(year)s: %(where)s") % {"year": year, "where": where}
     write_workbook(file, year=year, title=title, groups=sheet_groups(units, year))
-    file.seek(0)
-    return FileResponse(
-        file,
-        as_attachment=True,
-        filename=f"bien-che-{year}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_file_response(file, f"bien-che-{year}")
 
 
 def _overview_url() -> str:

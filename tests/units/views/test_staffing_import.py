@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import ServiceUnitFactory
+from tests.units.services.test_staffing_import import edit
 from units.choices import StaffingCategory as C
 from units.models import AuditEntry, StaffingFigure, StaffingImport
 from units.services.staffing import StaffingRow, staffing_save
@@ -21,13 +22,7 @@ def download(client, **params) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def fill(content: bytes, cells: dict) -> bytes:
-    book = openpyxl.load_workbook(io.BytesIO(content))
-    for ref, value in cells.items():
-        book.active[ref] = value
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+fill = edit  # the workbook with some cells changed, as a clerk would in Excel
 
 
 def upload(client, content: bytes, year=2022):
