@@ -26,6 +26,19 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
+def eager_tasks():
+    """The embedded mode's Celery: tasks (the figures' recompute) run in this
+    process at commit, also on the PostgreSQL + Redis pass, where no worker
+    serves the test database (tests/integration covers the real worker)."""
+    from reformwatch.celery import app
+
+    eager = app.conf.get("task_always_eager")
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
 def district(db):
     return DistrictFactory(name="Quận Ngô Quyền", code="304")
 

@@ -28,7 +28,7 @@ from .services.figures import area_chain, figures_mark_stale
 from .services.restructuring_rules import Decision
 from .services.units import UNIT_REGISTER_FIELDS, editable_fields, unit_register, unit_update
 from .text import fold
-from .versions import areas_changed
+from .versions import areas_changed, figures_changed
 
 JULY_2025 = dt.date(2025, 7, 1)
 BASE_YEAR_START = dt.date(2015, 1, 1)
@@ -177,6 +177,10 @@ class TargetAdmin(AuditedAdmin):
 
     def audit_targets(self, obj):
         return {"areas": [obj.scope] if obj.scope else []}
+
+    def _audit(self, request, obj, verb: str, before, after) -> None:
+        super()._audit(request, obj, verb, before, after)
+        figures_changed()  # the dashboards show the targets' progress
 
 
 @admin.register(AreaLineage)

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "user.password": _("Password changed"),
     "user.login_unlock": _("Login unlocked"),
     "areas.load": _("Official area registry loaded"),
+    "figures.recompute_all": _("Full recompute of the figures requested"),
 }
 VERB_LABELS = {
     "create": _("%(object)s created (administration)"),

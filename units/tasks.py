@@ -20,8 +20,8 @@ def staffing_imports_cleanup() -> None:
 
 
 @shared_task(ignore_result=True)
-def figures_recompute(trigger: str = "write") -> None:
+def figures_recompute(trigger: str = "write", everything: bool = False) -> None:
     """Recompute the scopes × years the outbox marks as stale: enqueued when a
     change commits, and run by beat as a sweep for marks whose enqueue was lost
-    (the broker down at commit time)."""
-    recompute(trigger=trigger)
+    (the broker down at commit time); everything when an admin asks."""
+    recompute(trigger=trigger, everything=everything)

@@ -4,6 +4,7 @@ from .views import (
     activity,
     areas,
     dashboards,
+    recompute_runs,
     restructuring_form,
     restructurings,
     staffing,
@@ -51,6 +52,8 @@ urlpatterns = [
     ),
     path("activity/", activity.activity, name="activity"),
     path("figures/", dashboards.dashboard, name="dashboard"),
+    path("figures/runs/", recompute_runs.recompute_runs, name="recompute_runs"),
+    path("figures/runs/all/", recompute_runs.recompute_all, name="recompute_all"),
     path("staffing/", staffing.staffing_overview, name="staffing_overview"),
     path(
         "staffing/export.csv",

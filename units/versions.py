@@ -1,8 +1,9 @@
 """Version counters in the cache that say when cached reads must be recomputed:
 the shape of the area tree (loads and admin edits of areas) and the registry of
 units (every restructuring applied or annulled, every unit edit), and the
-staffing figures (every save, import or generated set). Bumped after
-the transaction commits; a missing counter reads as 0."""
+staffing figures (every save, import or generated set), and the dashboards'
+snapshot (every recompute swap, every target edit). Bumped after the
+transaction commits; a missing counter reads as 0."""
 
 import hashlib
 from collections.abc import Callable
@@ -16,6 +17,7 @@ T = TypeVar("T")
 AREAS = "version:areas"
 REGISTRY = "version:registry"
 STAFFING = "version:staffing"
+FIGURES = "version:figures"
 
 
 def _bump(key: str) -> None:
@@ -35,6 +37,23 @@ def registry_changed() -> None:
 
 def staffing_changed() -> None:
     transaction.on_commit(lambda: _bump(STAFFING))
+
+
+def figures_swapped() -> None:
+    """The recompute committed new figures (called after its transaction)."""
+    _bump(FIGURES)
+
+
+def figures_changed() -> None:
+    """What the dashboards show besides the snapshot changed (a target)."""
+    transaction.on_commit(lambda: _bump(FIGURES))
+
+
+def figures_version() -> str:
+    """Everything a dashboard shows depends on: the snapshot (and targets), the
+    decisions behind the waterfall, the areas' names, the marks still waiting
+    (set by registry and staffing writes)."""
+    return f"{cache.get(FIGURES) or 0}:{data_version()}:{staffing_version()}"
 
 
 def staffing_version() -> int:

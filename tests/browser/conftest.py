@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from reformwatch.celery import app as celery_app
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -76,16 +74,9 @@ def browser():
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, eager_tasks):
     settings.DEBUG = True  # the demo users exist only in the embedded mode
-    # The embedded mode's Celery: tasks (the figures' recompute) run in the web
-    # process at commit, also on the PostgreSQL + Redis pass, where no worker
-    # serves this test's database (tests/integration covers the real worker).
-    eager = celery_app.conf.get("task_always_eager")
-    celery_app.conf.task_always_eager = True
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

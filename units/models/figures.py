@@ -72,6 +72,13 @@ class RecomputeRun(models.Model):
     def __str__(self):
         return f"{self.get_trigger_display()} {self.started_at:%d/%m/%Y %H:%M}"
 
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to finish (None while it runs)."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
 
 class ReductionFigure(models.Model):
     """The snapshot dashboards read (DESIGN §4): for a scope (an area through its

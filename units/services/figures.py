@@ -5,11 +5,14 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from ..models import Area, RecomputeMark, Unit
+from ..audit import audit_bulk
+from ..models import Area, RecomputeMark, Unit, User
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +55,24 @@ def _enqueue_recompute() -> None:
         figures_recompute.delay("write")
     except OperationalError:  # kombu's: the broker is unreachable
         logger.warning("recompute not enqueued: the broker is unreachable; the sweeper will")
+
+
+def figures_recompute_all(*, actor: User) -> None:
+    """An admin's full recompute: audited, and enqueued once the request commits
+    (run at once where tasks are eager). Refused to anyone else."""
+    if not actor.is_admin:
+        raise PermissionDenied
+    audit_bulk(
+        actor=actor,
+        action="figures.recompute_all",
+        object_type="units.recomputerun",
+        label=str(_("Full recompute of the figures")),
+        after={},
+    )
+    transaction.on_commit(_enqueue_everything)
+
+
+def _enqueue_everything() -> None:
+    from ..tasks import figures_recompute
+
+    figures_recompute.delay("manual", True)

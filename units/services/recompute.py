@@ -30,6 +30,7 @@ from ..models import (
     StaffingFigure,
     Unit,
 )
+from ..versions import figures_swapped
 
 QUOTA = (C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE)
 FIRST_YEAR = 2014  # 31/12/2014 is the base of "since 2015"
@@ -104,6 +105,7 @@ def _swap(run: RecomputeRun, scopes: list, years: list[int]) -> int:
                 old.filter(scope__isnull=True).delete()
             old.filter(scope_id__in=areas).delete()
         rows = _insert(run, EVERY_AREA if every else areas, years, nation=None in scopes)
+    figures_swapped()  # the dashboards' cache keys move on
     return rows
 
 

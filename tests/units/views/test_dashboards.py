@@ -2,11 +2,13 @@
 42 → 36, −6, 14,29 % (half-up where the press truncated to 14,28 %)."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import queries_of
-from units.models import Area, RecomputeMark, Target, User
+from units.models import Area, RecomputeMark, ReductionFigure, Target, User
 from units.services.recompute import recompute
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,7 @@ def test_nghi_quyet_19_targets_show_progress_and_what_is_left(client, figures):
     Target.objects.create(
         scope=ngo_quyen, metric="units", base_year=2015, target_year=2021, percent=20, source="x"
     )
+    cache.clear()  # written here behind the admin's back (which moves the version)
     response = client.get(reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2015})
     mine = [t for t in response.context["targets"] if t.target.metric == "units"]
     assert [t.target.percent for t in mine] == [20]
@@ -115,3 +118,51 @@ def test_the_waterfall_adds_up_and_links_each_kind_to_its_decisions(client, figu
     # The link lists the decisions behind the bar: at least one, all of its kind.
     rows = listed.context["rows"]
     assert rows and all(label == kinds[0].label for row in rows for label, _n in row.kinds)
+
+
+def test_the_dashboard_is_cached_until_a_recompute_swaps_figures_in(client, figures):
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    params = {"area": ngo_quyen.pk, "base": 2017, "year": 2023}
+
+    def read():
+        return client.get(reverse("units:dashboard"), params).context["head"].units_now
+
+    cache.clear()
+    cold = queries_of(read)
+    warm = queries_of(read)
+    assert warm < cold - 3  # the figures come from the cache
+    # What is cached is what the snapshot said when it was read…
+    ReductionFigure.objects.filter(scope=ngo_quyen, year=2023, sector="*").update(units=1)
+    cache.clear()
+    assert read() == 1
+    ReductionFigure.objects.filter(scope=ngo_quyen, year=2023, sector="*").update(units=2)
+    assert read() == 1
+    # …until a recompute swaps figures in, which moves the version on.
+    recompute(trigger="manual", everything=True)
+    assert read() == 36 and queries_of(read) == warm
+
+
+def test_a_target_edited_in_the_admin_shows_at_once(
+    client, figures, admin_user, django_capture_on_commit_callbacks
+):
+    url = reverse("units:dashboard")
+    client.get(url, {"base": 2015, "year": 2021})
+    target = Target.objects.get(scope__isnull=True, metric="units", target_year=2021)
+    admin = Client()
+    admin.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = admin.post(
+            f"/admin/units/target/{target.pk}/change/",
+            {
+                "metric": "units",
+                "base_year": 2015,
+                "target_year": 2021,
+                "percent": "12.50",
+                "source": target.source,
+            },
+        )
+    assert saved.status_code == 302
+    target.refresh_from_db()
+    assert str(target.percent) == "12.50"
+    page = client.get(url, {"base": 2015, "year": 2021}).content.decode()
+    assert "12,50 %" in page
