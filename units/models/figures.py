@@ -52,9 +52,10 @@ class RecomputeRun(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        INTERRUPTED = "interrupted", _("interrupted (its process stopped)")
 
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="running")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="running")
     scopes = models.PositiveIntegerField(_("scopes"), default=0)
     years = models.JSONField(_("years"), default=list)
     rows = models.PositiveIntegerField(_("rows written"), default=0)

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
@@ -36,7 +37,8 @@ QUOTA = (C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE)
 FIRST_YEAR = 2014  # 31/12/2014 is the base of "since 2015"
 CHUNK = 2000  # scopes per transaction
 EVERY_AREA = "every area"  # a full run: one statement, no list of ids
-FIGURES_LOCK = 0x4647  # "FG": the advisory lock class of recompute runs
+FIGURES_LOCK = 0x4647  # "FG": the advisory lock class of the swaps
+RUN_LOCK = 0x4648  # held by each run for its life (keyed by its id)
 
 
 def figure_years() -> list[int]:
@@ -46,7 +48,9 @@ def figure_years() -> list[int]:
 def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun:
     """Recompute the marked scopes × years (or all of them) and record the run."""
     run = RecomputeRun.objects.create(trigger=trigger)
+    _hold(run, True)
     try:
+        _close_dead_runs(run)
         claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
         fingerprint = _areas_fingerprint()
         if fingerprint != _last_fingerprint() or not AreaCover.objects.exists():
@@ -76,9 +80,47 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun:
             status=RecomputeRun.Status.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
         )
         raise
+    finally:
+        _hold(run, False)
     run.status, run.progress, run.finished_at = RecomputeRun.Status.DONE, 100, timezone.now()
     run.save(update_fields=["status", "progress", "finished_at"])
     return run
+
+
+def _hold(run: RecomputeRun, take: bool) -> None:
+    """On PostgreSQL a run holds a session lock of its own while it works: the
+    server drops it when the process dies, which tells a dead run from a slow
+    one (`_close_dead_runs`)."""
+    if connection.vendor == "postgresql":
+        verb = "lock" if take else "unlock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_{verb}(%s, %s)", [RUN_LOCK, run.pk])
+
+
+def _close_dead_runs(current: RecomputeRun) -> None:
+    """Runs still "running" whose process is gone (killed, machine restarted)
+    are marked interrupted: on PostgreSQL as soon as their lock is free, and
+    anywhere once older than the task's hard time limit."""
+    running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).exclude(
+        pk=current.pk
+    )
+    limit = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    dead = [run.pk for run in running if run.started_at < limit or _lock_free(run.pk)]
+    if dead:
+        RecomputeRun.objects.filter(pk__in=dead).update(
+            status=RecomputeRun.Status.INTERRUPTED, finished_at=timezone.now()
+        )
+
+
+def _lock_free(pk: int) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK, pk])
+        free = cursor.fetchone()[0]
+        if free:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK, pk])
+    return free
 
 
 def _release(claimed) -> None:
