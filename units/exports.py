@@ -150,7 +150,7 @@ def xlsx_response(filename: str, header: list[str], rows: Iterable[list]) -> Fil
     bold, day = workbook.add_format({"bold": True}), workbook.add_format({"num_format": XLSX_DATE})
     text, number, date = sheet.write_string, sheet.write_number, sheet.write_datetime
     for column, title in enumerate(header):
-        text(0, column, title, bold)
+        text(0, column, str(title), bold)
     for line, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
             if value is None or value == "":

@@ -52,6 +52,18 @@ urlpatterns = [
     ),
     path("activity/", activity.activity, name="activity"),
     path("figures/", dashboards.dashboard, name="dashboard"),
+    path(
+        "figures/<slug:table>.csv",
+        dashboards.dashboard_export,
+        {"fmt": "csv"},
+        name="dashboard_export_csv",
+    ),
+    path(
+        "figures/<slug:table>.xlsx",
+        dashboards.dashboard_export,
+        {"fmt": "xlsx"},
+        name="dashboard_export_xlsx",
+    ),
     path("figures/runs/", recompute_runs.recompute_runs, name="recompute_runs"),
     path("figures/runs/all/", recompute_runs.recompute_all, name="recompute_all"),
     path("staffing/", staffing.staffing_overview, name="staffing_overview"),

@@ -101,9 +101,7 @@ def _close_dead_runs(current: RecomputeRun) -> None:
     """Runs still "running" whose process is gone (killed, machine restarted)
     are marked interrupted: on PostgreSQL as soon as their lock is free, and
     anywhere once older than the task's hard time limit."""
-    running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).exclude(
-        pk=current.pk
-    )
+    running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).exclude(pk=current.pk)
     limit = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     dead = [run.pk for run in running if run.started_at < limit or _lock_free(run.pk)]
     if dead:

@@ -1,17 +1,23 @@
 """The officials' dashboard: reduction of public service units and of quota
-staff for a scope, read from the snapshot the recompute writes."""
+staff for a scope, read from the snapshot the recompute writes; each of its
+tables exported as shown, and a print view."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from .. import exports
+from ..choices import Sector
+from ..models import Target
 from ..forms.dashboards import DashboardForm
 from ..selectors.dashboards import dashboard as dashboard_figures
 from ..versions import cached, figures_version
 
 
-@login_required
-def dashboard(request):
+def _context(request) -> dict:
     form = DashboardForm(request.GET or None)
     area, year, base, sector = form.values()
     # Cached until a recompute swaps figures in (or a decision, an area, a
@@ -22,5 +28,122 @@ def dashboard(request):
     figures = cached(
         key, lambda: dashboard_figures(area=area, year=year, base_year=base, sector=sector)
     )
-    context = {"form": form, "area": area, "year": year, "base": base, **figures}
+    label = dict(Sector.choices).get(sector, "")
+    context = {"form": form, "area": area, "year": year, "base": base, "sector_label": label}
+    return {**context, **figures}
+
+
+@login_required
+def dashboard(request):
+    context = _context(request)
+    context["printing"] = request.GET.get("print") == "1"
+    context["export_query"] = request.GET.copy()
+    context["export_query"].pop("print", None)
+    context["export_query"] = context["export_query"].urlencode()
     return render(request, "units/dashboard.html", context)
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _children(c: dict) -> tuple[list, list]:
+    header = [
+        _("Scope"),
+        str(c["base"]),
+        str(c["year"]),
+        _("Reduced"),
+        "%",
+        _("Quota staff") + f" {c['year']}",
+    ]
+    rows = [
+        [
+            f.area.name,
+            f.units_base,
+            f.units_now,
+            f.units_reduced,
+            _number(f.units_percent),
+            f.staff_now,
+        ]
+        for f in c["children"]
+    ]
+    return header, rows
+
+
+def _trend(c: dict) -> tuple[list, list]:
+    header = [
+        _("Year"),
+        _("Public service units"),
+        _("Reduced since %(base)s (%%)") % {"base": c["base"]},
+        _("Quota staff assigned"),
+        _("Actual"),
+        _("Vacancy"),
+        _("Autonomy groups 1–2 (%)"),
+    ]
+    rows = [
+        [
+            f.now.year,
+            f.units_now,
+            _number(f.units_percent),
+            f.staff_now,
+            f.staff_actual,
+            f.staff_vacancy,
+            _number(f.autonomous_share),
+        ]
+        for f in c["trend"]
+    ]
+    return header, rows
+
+
+def _waterfall(c: dict) -> tuple[list, list]:
+    header = [_("Step"), _("Change"), _("Count")]
+    last = len(c["waterfall"]) - 1
+    rows = [
+        [bar.label, bar.value if 0 < i < last else None, bar.running]
+        for i, bar in enumerate(c["waterfall"])
+    ]
+    return header, rows
+
+
+def _targets(c: dict) -> tuple[list, list]:
+    header = [
+        _("Target"),
+        _("Base year"),
+        _("Target year"),
+        _("Set"),
+        _("Achieved"),
+        _("Progress"),
+        _("Still to go"),
+        str(capfirst(Target._meta.get_field("source").verbose_name)),
+    ]
+    rows = [
+        [
+            str(t.target.get_metric_display()),
+            t.target.base_year,
+            t.target.target_year,
+            _number(t.target.percent),
+            _number(t.achieved),
+            _number(t.progress),
+            t.gap,
+            t.target.source,
+        ]
+        for t in c["targets"]
+    ]
+    return header, rows
+
+
+TABLES = {"children": _children, "trend": _trend, "waterfall": _waterfall, "targets": _targets}
+
+
+@login_required
+def dashboard_export(request, table: str, fmt: str):
+    """One of the dashboard's tables, for the same filters, in CSV or XLSX."""
+    if table not in TABLES:
+        raise Http404
+    context = _context(request)
+    header, rows = TABLES[table](context)
+    scope = context["area"].code if context["area"] else "ca-nuoc"
+    name = f"so-lieu-{table}-{scope}-{context['base']}-{context['year']}"
+    if fmt == "csv":
+        return exports.csv_response(name, header, rows)
+    return exports.xlsx_response(name, header, rows)

@@ -166,3 +166,37 @@ def test_a_target_edited_in_the_admin_shows_at_once(
     assert str(target.percent) == "12.50"
     page = client.get(url, {"base": 2015, "year": 2021}).content.decode()
     assert "12,50 %" in page
+
+
+@pytest.mark.parametrize("table", ["children", "trend", "waterfall", "targets"])
+def test_every_dashboard_table_exports_as_shown(client, figures, table):
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    params = {"area": ngo_quyen.pk, "base": 2017, "year": 2023}
+    if table in ("children", "targets"):
+        params = {"base": 2015, "year": 2021}  # the provinces; Nghị quyết 19's base
+    shown = client.get(reverse("units:dashboard"), params).context
+    url = reverse("units:dashboard_export_csv", args=[table])
+    response = client.get(url, params)
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    expected = {"children": "children", "trend": "trend", "waterfall": "waterfall"}
+    if table in expected:
+        assert len(lines) == 1 + len(shown[expected[table]])
+    if table == "waterfall":
+        assert lines[1].endswith(",42") and lines[-1].endswith(",36")
+        assert sum(int(line.split(",")[1]) for line in lines[2:-1]) == -6
+    if table == "trend":
+        assert any(line.startswith("2023,36,14.29,") for line in lines)
+    if table == "targets":
+        assert len(lines) == 1 + len(shown["targets"]) and "Nghị quyết 19" in "".join(lines)
+    xlsx = client.get(reverse("units:dashboard_export_xlsx", args=[table]), params)
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_an_unknown_table_is_404_and_the_print_view_drops_the_controls(client, figures):
+    assert client.get("/figures/nothing.csv").status_code == 404
+    page = client.get(reverse("units:dashboard"), {"year": 2021, "print": "1"}).content.decode()
+    assert 'class="printview"' in page and "dashboard-filters" not in page
+    assert "31/12/2015 → 31/12/2021" in page and "Xuất bảng" not in page
+    normal = client.get(reverse("units:dashboard"), {"year": 2021}).content.decode()
+    assert "print=1" in normal and "dashboard-filters" in normal
