@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from ..choices import AreaLevel, RestructuringKind
+from ..choices import AreaLevel, RestructuringKind, Sector
 from ..models import (
     Area,
     RecomputeMark,
@@ -199,6 +199,16 @@ def dashboard(*, area: Area | None, year: int, base_year: int, sector: str) -> d
     ]
     ranked.sort(key=lambda f: (f.units_percent is None, -(f.units_percent or 0), f.area.name))
     trend = [Figures(area, by_year.get(base_year), by_year[y]) for y in sorted(by_year)]
+    per_sector = ReductionFigure.objects.filter(year__in={year, base_year}).exclude(
+        sector=ReductionFigure.ALL
+    )
+    per_sector = per_sector.filter(scope=area) if area else per_sector.filter(scope__isnull=True)
+    by_sector = {(row.sector, row.year): row for row in per_sector}
+    sectors = [
+        (label, Figures(area, by_sector.get((code, base_year)), by_sector.get((code, year))))
+        for code, label in [*Sector.choices, ("", _("Sector not recorded"))]
+        if (code, base_year) in by_sector or (code, year) in by_sector
+    ]
     computed = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).aggregate(
         at=Max("finished_at")
     )["at"]
@@ -210,6 +220,7 @@ def dashboard(*, area: Area | None, year: int, base_year: int, sector: str) -> d
         "targets": targets_progress(area, base_year, head),
         "children": ranked,
         "trend": trend,
+        "sectors": [(str(label), figures) for label, figures in sectors],
         "computed_at": computed,
         "pending": RecomputeMark.objects.exists(),
     }

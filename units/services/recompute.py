@@ -45,15 +45,19 @@ def figure_years() -> list[int]:
     return list(range(FIRST_YEAR, timezone.localdate().year + 1))
 
 
-def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun:
-    """Recompute the marked scopes × years (or all of them) and record the run."""
+def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
+    """Recompute the marked scopes × years (or all of them) and record the run;
+    None when there was nothing to do (the sweep every minute, a write whose
+    marks an earlier run took): no run is recorded then."""
+    if not (everything or RecomputeMark.objects.exists() or _areas_changed()):
+        return None
     run = RecomputeRun.objects.create(trigger=trigger)
     _hold(run, True)
     try:
         _close_dead_runs(run)
         claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
         fingerprint = _areas_fingerprint()
-        if fingerprint != _last_fingerprint() or not AreaCover.objects.exists():
+        if _areas_changed(fingerprint):
             cover_rebuild()  # the areas changed: every scope may count others
             everything = True
         years = figure_years()
@@ -283,6 +287,13 @@ def _areas_fingerprint() -> str:
     areas = Area.objects.aggregate(n=Count("id"), top=Max("id"), parents=Sum("parent_id"))
     links = AreaLineage.objects.aggregate(n=Count("id"), top=Max("id"))
     return hashlib.sha256(repr((areas, links)).encode()).hexdigest()
+
+
+def _areas_changed(fingerprint: str | None = None) -> bool:
+    """Whether the areas or their lineage changed since the last run (or the
+    cover table was never built)."""
+    fingerprint = fingerprint or _areas_fingerprint()
+    return fingerprint != _last_fingerprint() or not AreaCover.objects.exists()
 
 
 def _last_fingerprint() -> str:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from .. import exports
 from ..choices import Sector
-from ..models import Target
 from ..forms.dashboards import DashboardForm
+from ..models import Target
 from ..selectors.dashboards import dashboard as dashboard_figures
 from ..versions import cached, figures_version
 
@@ -40,7 +40,45 @@ def dashboard(request):
     context["export_query"] = request.GET.copy()
     context["export_query"].pop("print", None)
     context["export_query"] = context["export_query"].urlencode()
+    context["charts"] = _charts(context, request.GET.get("sector", ""))
     return render(request, "units/dashboard.html", context)
+
+
+def _charts(c: dict, sector: str) -> dict:
+    """What static/js/dashboard-charts.js draws (the tables beside each chart
+    hold the same numbers): the trend, the sectors, and a map of the child
+    scopes that have a centroid, at the national scope (the provinces)."""
+    drill = f"&sector={sector}" if sector else ""
+    return {
+        "trend": {
+            "labels": [f.now.year for f in c["trend"]],
+            "units": [f.units_now for f in c["trend"]],
+            "staff": [f.staff_now for f in c["trend"]],
+            "unitsLabel": _("Public service units"),
+            "staffLabel": _("Quota staff assigned"),
+        },
+        "sectors": {
+            "labels": [label for label, _f in c["sectors"]],
+            "base": [f.units_base for _l, f in c["sectors"]],
+            "now": [f.units_now for _l, f in c["sectors"]],
+            "baseLabel": str(c["base"]),
+            "nowLabel": str(c["year"]),
+        },
+        "map": [
+            {
+                "name": f.area.name,
+                "x": f.area.longitude,
+                "y": f.area.latitude,
+                "units": f.units_now,
+                "percent": _number(f.units_percent),
+                "url": f"?area={f.area.pk}&base={c['base']}&year={c['year']}{drill}",
+            }
+            for f in (c["children"] if c["area"] is None else [])  # the provinces
+            if f.area.latitude is not None and f.area.longitude is not None
+        ],
+        "unitsWord": _("units"),
+        "reducedWord": _("reduced"),
+    }
 
 
 def _number(value):
@@ -132,7 +170,23 @@ def _targets(c: dict) -> tuple[list, list]:
     return header, rows
 
 
-TABLES = {"children": _children, "trend": _trend, "waterfall": _waterfall, "targets": _targets}
+def _sectors(c: dict) -> tuple[list, list]:
+    header = [_("Sector"), str(c["base"]), str(c["year"]), _("Reduced"), "%"]
+    header.append(_("Quota staff") + f" {c['year']}")
+    rows = [
+        [label, f.units_base, f.units_now, f.units_reduced, _number(f.units_percent), f.staff_now]
+        for label, f in c["sectors"]
+    ]
+    return header, rows
+
+
+TABLES = {
+    "children": _children,
+    "sectors": _sectors,
+    "trend": _trend,
+    "waterfall": _waterfall,
+    "targets": _targets,
+}
 
 
 @login_required

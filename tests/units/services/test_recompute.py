@@ -110,3 +110,13 @@ def test_a_broker_down_at_commit_leaves_the_marks_for_the_sweeper(monkeypatch):
 
     monkeypatch.setattr(tasks.figures_recompute, "delay", down)
     _enqueue_recompute()  # does not raise: the change stands
+
+
+def test_a_sweep_with_nothing_to_do_records_no_run(demo):
+    rc.recompute(trigger="write")
+    runs = RecomputeRun.objects.count()
+    assert rc.recompute(trigger="schedule") is None  # every minute: no noise on the jobs page
+    assert RecomputeRun.objects.count() == runs
+    RecomputeMark.objects.create(area=Area.objects.first(), year=2020)
+    assert rc.recompute(trigger="schedule").status == "done"
+    assert rc.recompute(trigger="manual", everything=True) is not None

@@ -168,7 +168,7 @@ def test_a_target_edited_in_the_admin_shows_at_once(
     assert "12,50 %" in page
 
 
-@pytest.mark.parametrize("table", ["children", "trend", "waterfall", "targets"])
+@pytest.mark.parametrize("table", ["children", "sectors", "trend", "waterfall", "targets"])
 def test_every_dashboard_table_exports_as_shown(client, figures, table):
     ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
     params = {"area": ngo_quyen.pk, "base": 2017, "year": 2023}
@@ -179,7 +179,7 @@ def test_every_dashboard_table_exports_as_shown(client, figures, table):
     response = client.get(url, params)
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    expected = {"children": "children", "trend": "trend", "waterfall": "waterfall"}
+    expected = {t: t for t in ("children", "sectors", "trend", "waterfall")}
     if table in expected:
         assert len(lines) == 1 + len(shown[expected[table]])
     if table == "waterfall":
@@ -200,3 +200,20 @@ def test_an_unknown_table_is_404_and_the_print_view_drops_the_controls(client, f
     assert "31/12/2015 → 31/12/2021" in page and "Xuất bảng" not in page
     normal = client.get(reverse("units:dashboard"), {"year": 2021}).content.decode()
     assert "print=1" in normal and "dashboard-filters" in normal
+
+
+def test_the_charts_hold_the_tables_numbers_and_the_map_links_each_province(client, figures):
+    response = client.get(reverse("units:dashboard"), {"base": 2015, "year": 2021})
+    charts, context = response.context["charts"], response.context
+    assert charts["trend"]["units"] == [f.units_now for f in context["trend"]]
+    sectors = context["sectors"]
+    assert sum(f.units_now for _label, f in sectors) == context["head"].units_now
+    assert charts["sectors"]["now"] == [f.units_now for _label, f in sectors]
+    provinces = {f.area.pk: f for f in context["children"]}
+    assert len(charts["map"]) == len(provinces) > 0  # the demo's provinces have centroids
+    dot = charts["map"][0]
+    assert dot["url"].startswith("?area=") and "year=2021" in dot["url"]
+    page = response.content.decode()
+    assert 'id="chart-data" type="application/json"' in page
+    assert "vendor/chart-4.6.1.umd.min.js" in page and "<script>" not in page  # strict CSP
+    assert 'id="dashboard-sectors"' in page

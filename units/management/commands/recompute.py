@@ -14,6 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = recompute(trigger="manual", everything=options["all"])
+        if run is None:
+            self.stdout.write("Nothing to recompute: no change waits to be counted.")
+            return
         seconds = (run.finished_at - run.started_at).total_seconds()
         self.stdout.write(
             f"{run.get_status_display()}: {run.scopes} scopes × {len(run.years)} years, "
