@@ -44,15 +44,26 @@ class Bench:
         self.figures.append(Figure(name, round(value, 1), unit, note))
         self.out(f"BENCH {name} {round(value, 1):g} {unit}")
 
-    def page(self, name: str, client: Client | None, url: str, *, htmx: bool = False) -> None:
+    def page(
+        self,
+        name: str,
+        client: Client | None,
+        url: str,
+        *,
+        htmx: bool = False,
+        before: Callable[[], object] | None = None,
+    ) -> None:
         """p50/p95 server time and the query count of a page, after one cold run
-        (whose time is kept too: cached pages pay once per change)."""
+        (whose time is kept too: cached pages pay once per change). `before`
+        runs ahead of each request, untimed (to measure a page uncached)."""
         if not self.wanted(name):
             return
         client = client or Client()
         headers = {"HX-Request": "true"} if htmx else {}
         times, queries, size = [], 0, 0
         for _ in range(self.repeat + 1):
+            if before is not None:
+                before()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.get(url, headers=headers)
