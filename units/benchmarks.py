@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
 
+from . import benchmarks_live
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
@@ -95,6 +96,9 @@ def run(bench) -> None:
     area_changes_one_province(bench)
     staffing_import(bench, today)
     recompute_figures(bench)
+    year = f"year={today.year}&base=2015"
+    benchmarks_live.dashboard_rps(bench, official, year)
+    benchmarks_live.write_to_figure(bench, bench_user("bench-admin", Role.ADMIN))
 
 
 def pages(bench, who, client, *, province, today, district=None) -> None:

@@ -2,6 +2,8 @@
 staff for a scope, read from the snapshot the recompute writes; each of its
 tables exported as shown, and a print view."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -14,33 +16,59 @@ from ..choices import Sector
 from ..forms.dashboards import DashboardForm
 from ..models import Target
 from ..selectors.dashboards import dashboard as dashboard_figures
-from ..versions import cached, figures_version
+from ..versions import cached, digest, figures_version
 
 
-def _context(request) -> dict:
+def _filters(request) -> dict:
     form = DashboardForm(request.GET or None)
     area, year, base, sector = form.values()
-    # Cached until a recompute swaps figures in (or a decision, an area, a
-    # staffing save or a target changes what the page shows), per language.
+    label = dict(Sector.choices).get(sector, "")
+    return {
+        "form": form,
+        "area": area,
+        "year": year,
+        "base": base,
+        "sector": sector,
+        "sector_label": label,
+    }
+
+
+def _figures(filters: dict) -> dict:
+    """The figures of the page, cached until a recompute swaps figures in (or a
+    decision, an area, a staffing save or a target changes what it shows)."""
+    area, year, base, sector = (filters[k] for k in ("area", "year", "base", "sector"))
     key = (
         f"dashboard:{figures_version()}:{get_language()}:{area and area.pk}:{year}:{base}:{sector}"
     )
-    figures = cached(
+    return cached(
         key, lambda: dashboard_figures(area=area, year=year, base_year=base, sector=sector)
     )
-    label = dict(Sector.choices).get(sector, "")
-    context = {"form": form, "area": area, "year": year, "base": base, "sector_label": label}
-    return {**context, **figures}
+
+
+def _context(request) -> dict:
+    filters = _filters(request)
+    return {**filters, **_figures(filters)}
+
+
+FIGURES = ("head", "waterfall", "targets", "children", "trend", "sectors", "computed_at", "pending")
 
 
 @login_required
 def dashboard(request):
-    context = _context(request)
+    """The page's body is a template fragment cached under the figures' version
+    and the full URL: when it is cached, the figures are never read (the
+    template calls the lazy values below only when it renders the fragment)."""
+    context = _filters(request)
+    figures = functools.cache(lambda: _figures(context))
+    context.update({name: functools.partial(lambda n: figures()[n], name) for name in FIGURES})
+    context["charts"] = functools.cache(
+        lambda: _charts({**context, **figures()}, request.GET.get("sector", ""))
+    )
     context["printing"] = request.GET.get("print") == "1"
-    context["export_query"] = request.GET.copy()
-    context["export_query"].pop("print", None)
-    context["export_query"] = context["export_query"].urlencode()
-    context["charts"] = _charts(context, request.GET.get("sector", ""))
+    query = request.GET.copy()
+    query.pop("print", None)
+    context["export_query"] = query.urlencode()
+    context["fragment_key"] = digest(figures_version(), get_language(), request.get_full_path())
     return render(request, "units/dashboard.html", context)
 
 
