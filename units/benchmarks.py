@@ -171,24 +171,11 @@ def sample_decisions(district: Area | None) -> list[tuple[str, Restructuring]]:
 def apply_one(bench, today: dt.date) -> None:
     """A consolidation of two service units of one commune, under the service's
     locks, validation, audit and recompute marks."""
-    row = (
-        Unit.objects.services()
-        .active_on(today)
-        .values("area_id", "parent_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .order_by("area_id")
-        .first()
-    )
-    if row is None:
+    found = benchmarks_live.two_siblings(today)
+    if found is None:
         bench.out("# apply: no two units to consolidate")
         return
-    sources = list(
-        Unit.objects.services()
-        .active_on(today)
-        .filter(area_id=row["area_id"], parent_id=row["parent_id"])
-        .values_list("id", flat=True)[:2]
-    )
+    sources = found[1]
     actor = bench_user("bench-admin", Role.ADMIN)
     decision = Decision(
         number="1/QĐ-BENCH", decided_on=today, effective_on=today, authority="Benchmark"
@@ -344,22 +331,11 @@ def recompute_one_scope(bench) -> None:
     if rc._areas_changed() or not rc.RecomputeRun.objects.filter(status="done").exists():
         rc.recompute(trigger="manual", everything=True)
     today = timezone.localdate()
-    row = (
-        Unit.objects.services()
-        .active_on(today)
-        .filter(area__level=AreaLevel.COMMUNE)
-        .values("area_id", "parent_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .order_by("area_id")
-        .first()
-    )
-    sources = list(
-        Unit.objects.services()
-        .active_on(today)
-        .filter(area_id=row["area_id"], parent_id=row["parent_id"])
-        .values_list("id", flat=True)[:2]
-    )
+    found = benchmarks_live.two_siblings(today, level=AreaLevel.COMMUNE)
+    if found is None:
+        bench.out("# recompute_one_scope: no two units to consolidate")
+        return
+    sources = found[1]
     actor = bench_user("bench-admin", Role.ADMIN)
     decision = Decision("2/QĐ-BENCH", today, today, "Benchmark")
     times, scopes = [], 0

@@ -109,26 +109,40 @@ def dashboard_rps(bench, official: Client, year: str) -> None:
     bench.add("dashboard_rps_ratio", page / minimal, "×", "dashboard ÷ minimal")
 
 
+def two_siblings(today, *, level: str = "") -> tuple[tuple[int, int], list[int]] | None:
+    """The first area (of `level`, if given) and managing body with two active
+    service units, and those two units' ids: what a benchmark consolidates."""
+    units = Unit.objects.services().active_on(today)
+    if level:
+        units = units.filter(area__level=level)
+    row = (
+        units.values("area_id", "parent_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("area_id")
+        .first()
+    )
+    if row is None:
+        return None
+    pair = units.filter(area_id=row["area_id"], parent_id=row["parent_id"])
+    return (row["area_id"], row["parent_id"]), list(pair.values_list("id", flat=True)[:2])
+
+
 def write_to_figure(bench, actor) -> None:
     """Commit a consolidation in one commune, wait for the snapshot to show it
     (the dashboard reads nothing else), reverse it, wait again; 20 times."""
     if bench.only != "write_to_figure":
         return
     today = timezone.localdate()
-    row = (
-        Unit.objects.services()
-        .active_on(today)
-        .filter(area__level=AreaLevel.COMMUNE)
-        .values("area_id", "parent_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .order_by("area_id")
-        .first()
-    )
+    row = two_siblings(today, level=AreaLevel.COMMUNE)
+    if row is None:
+        bench.out("# write_to_figure: no two units to consolidate")
+        return
+    area_id = row[0][0]
 
     def count() -> int:
         figure = ReductionFigure.objects.filter(
-            scope_id=row["area_id"], year=today.year, sector=ReductionFigure.ALL
+            scope_id=area_id, year=today.year, sector=ReductionFigure.ALL
         ).first()
         return figure.units if figure else -1
 
@@ -159,12 +173,7 @@ def write_to_figure(bench, actor) -> None:
         time.sleep(5)  # the worker connects
         before = count()
         for i in range(20):
-            sources = list(
-                Unit.objects.services()
-                .active_on(today)
-                .filter(area_id=row["area_id"], parent_id=row["parent_id"])
-                .values_list("id", flat=True)[:2]
-            )
+            sources = two_siblings(today, level=AreaLevel.COMMUNE)[1]
             decision = Decision(f"{i + 1}/QĐ-BENCH-LIVE", today, today, "Benchmark")
             done = restructuring_apply(
                 actor=actor,
