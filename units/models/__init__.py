@@ -4,7 +4,14 @@ bookkeeping, staffing, accounts and the audit log."""
 from .accounts import User
 from .areas import Area, AreaLineage
 from .audit import AuditEntry, AuditLink, Heartbeat
-from .figures import AreaCover, RecomputeMark, RecomputeRun, ReductionFigure, Target
+from .figures import (
+    AreaCover,
+    RecomputeMark,
+    RecomputeRun,
+    ReductionDelta,
+    ReductionFigure,
+    Target,
+)
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
 from .staffing import StaffingFigure, StaffingImport
 
@@ -17,6 +24,7 @@ __all__ = [
     "Heartbeat",
     "RecomputeMark",
     "RecomputeRun",
+    "ReductionDelta",
     "ReductionFigure",
     "Restructuring",
     "RestructuringLink",

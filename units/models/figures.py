@@ -134,3 +134,23 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.get_metric_display()} {self.percent}% {self.base_year}→{self.target_year}"
+
+
+class ReductionDelta(models.Model):
+    """The waterfall's part of the snapshot (DESIGN §4.4): for a scope (empty:
+    the nation), a year and a kind of restructuring, the public service units
+    its decisions in force that year (1/1 to 31/12) created and ended. Written
+    only by the recompute, beside `ReductionFigure`; a window's bars are sums."""
+
+    scope = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12)
+    created = models.PositiveIntegerField(default=0)
+    ceased = models.PositiveIntegerField(default=0)
+    run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "year"], name="delta_scope_year")]
+
+    def __str__(self):
+        return f"{self.scope or 'VN'} {self.year} {self.kind}: +{self.created} −{self.ceased}"

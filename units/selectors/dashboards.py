@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from ..choices import AreaLevel, RestructuringKind, Sector
@@ -13,11 +13,10 @@ from ..models import (
     Area,
     RecomputeMark,
     RecomputeRun,
+    ReductionDelta,
     ReductionFigure,
-    RestructuringLink,
     Target,
 )
-from ..scope import area_ids
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -138,25 +137,16 @@ class Bar:
 def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int) -> list[Bar]:
     """From the count on 31/12 of the base year to the count on 31/12 of the
     year: each kind of restructuring's change, transfers in and out (DESIGN
-    §4.4), and what the registry changed without a decision. Read from the
-    decisions' links in one GROUP BY; the bars add up to the snapshot's count."""
-    start, end = dt.date(base_year, 12, 31), dt.date(year, 12, 31)
-    links = RestructuringLink.objects.filter(
-        unit__kind="service",
-        restructuring__reversed_at__isnull=True,
-        restructuring__effective_on__gt=start,
-        restructuring__effective_on__lte=end,
-    )
-    if area is not None:
-        links = links.filter(unit__area_id__in=area_ids(area))
-    totals = links.values("restructuring__kind").annotate(
-        created=Count("id", filter=Q(created=True)), ceased=Count("id", filter=Q(ceases=True))
-    )
+    §4.4), and what the registry changed without a decision. Summed from the
+    snapshot's deltas of each year in the window; the bars add up to its count."""
+    rows = ReductionDelta.objects.filter(year__gt=base_year, year__lte=year)
+    rows = rows.filter(scope=area) if area is not None else rows.filter(scope__isnull=True)
+    totals = rows.values("kind").annotate(created=Sum("created"), ceased=Sum("ceased"))
     labels = dict(RestructuringKind.choices)
     bars, running = [Bar(str(_("Base")), base, running=base)], base
     transfers = {"in": 0, "out": 0}
-    for row in sorted(totals.order_by(), key=lambda r: r["restructuring__kind"]):
-        kind = row["restructuring__kind"]
+    for row in sorted(totals.order_by(), key=lambda r: r["kind"]):
+        kind = row["kind"]
         if kind == RestructuringKind.TRANSFER:
             transfers["in"] += row["created"]
             transfers["out"] += row["ceased"]

@@ -2,6 +2,7 @@
 dashboards from the units and the staffing figures, for the scopes × years the
 outbox marks as stale, or for everything.
 
+- The SQL is in `figures_sql`: the figures, and the waterfall's deltas.
 - Which areas a scope counts is the `AreaCover` table (the scope's subtree and,
   through lineage, its predecessors' subtrees), rebuilt when the areas change.
 - Each chunk of scopes is swapped in one transaction (delete and insert), so a
@@ -20,23 +21,20 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from ..choices import StaffingCategory as C
 from ..models import (
     Area,
     AreaCover,
     AreaLineage,
     RecomputeMark,
     RecomputeRun,
+    ReductionDelta,
     ReductionFigure,
-    StaffingFigure,
-    Unit,
 )
 from ..versions import figures_swapped
+from .figures_sql import COLUMNS, DELTA_COLUMNS, EVERY_AREA, deltas_sql, figures_sql
 
-QUOTA = (C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE)
 FIRST_YEAR = 2014  # 31/12/2014 is the base of "since 2015"
 CHUNK = 2000  # scopes per transaction
-EVERY_AREA = "every area"  # a full run: one statement, no list of ids
 FIGURES_LOCK = 0x4647  # "FG": the advisory lock class of the swaps
 RUN_LOCK = 0x4648  # held by each run for its life (keyed by its id)
 
@@ -141,13 +139,14 @@ def _swap(run: RecomputeRun, scopes: list, years: list[int]) -> int:
     areas = [] if every else [scope for scope in scopes if scope is not None]
     with transaction.atomic():
         _lock()
-        old = ReductionFigure.objects.filter(year__in=years)
-        if every:
-            (old if None in scopes else old.filter(scope__isnull=False)).delete()
-        else:
-            if None in scopes:
-                old.filter(scope__isnull=True).delete()
-            old.filter(scope_id__in=areas).delete()
+        for model in (ReductionFigure, ReductionDelta):
+            old = model.objects.filter(year__in=years)
+            if every:
+                (old if None in scopes else old.filter(scope__isnull=False)).delete()
+            else:
+                if None in scopes:
+                    old.filter(scope__isnull=True).delete()
+                old.filter(scope_id__in=areas).delete()
         rows = _insert(run, EVERY_AREA if every else areas, years, nation=None in scopes)
     figures_swapped()  # the dashboards' cache keys move on
     return rows
@@ -168,101 +167,30 @@ def work_mem() -> None:
             cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
-COLUMNS = "scope_id, year, sector, units, autonomous, staff_assigned, staff_actual, staff_vacancy"
-
-
 def _insert(run: RecomputeRun, areas, years: list[int], *, nation: bool) -> int:
-    """Write the figures `figures_sql` computes, in one INSERT … SELECT."""
-    ctes, params = figures_sql(areas, years, nation=nation)
-    if not ctes:
-        return 0
-    sql = f"""{ctes}
-        INSERT INTO {ReductionFigure._meta.db_table} ({COLUMNS}, run_id)
-        SELECT {COLUMNS}, %s FROM result"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, run.pk])
-        if cursor.rowcount >= 0:
-            return cursor.rowcount
-        # Python's sqlite3 does not count the rows of an INSERT that starts WITH.
-        cursor.execute("SELECT changes()")
-        return cursor.fetchone()[0]
+    """Write the figures and the waterfall's deltas, each in one INSERT … SELECT."""
+    rows = 0
+    for build, model, columns in (
+        (figures_sql, ReductionFigure, COLUMNS),
+        (deltas_sql, ReductionDelta, DELTA_COLUMNS),
+    ):
+        ctes, params = build(areas, years, nation=nation)
+        if not ctes:
+            continue
+        sql = f"""{ctes}
+            INSERT INTO {model._meta.db_table} ({columns}, run_id)
+            SELECT {columns}, %s FROM result"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, run.pk])
+            if model is ReductionFigure:
+                rows += cursor.rowcount if cursor.rowcount >= 0 else _changes(cursor)
+    return rows
 
 
-def figures_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
-    """The figures of the scopes (area ids, or EVERY_AREA) and the nation, as
-    common table expressions ending in `result` (COLUMNS), with their
-    parameters: the units and staff of each area × year × sector are counted
-    once (`base`), rolled up through `AreaCover` to the scopes, the nation
-    summed from the same base, and the all-sector totals added."""
-    t = _tables()
-    days = ", ".join(["(%s, %s)"] * len(years))
-    params: list = [value for year in years for value in (year, dt.date(year, 12, 31))]
-    # Only the areas the chosen scopes cover, unless every area (or the nation)
-    # is recomputed: the nation needs them all.
-    limit, scope_in = "", ""
-    if areas != EVERY_AREA and areas:
-        ids = ", ".join(["%s"] * len(areas))
-        scope_in = f"AND c.scope_id IN ({ids})"
-        if not nation:
-            limit = f"AND u.area_id IN (SELECT area_id FROM {t['cover']} WHERE scope_id IN ({ids}))"
-    area_params = list(areas) if limit else []
-    params += [*area_params, *QUOTA, *area_params]
-    sums = "SUM(units), SUM(autonomous), SUM(staff_assigned), SUM(staff_actual), SUM(staff_vacancy)"
-    parts = []
-    if areas:
-        parts.append(
-            f"""SELECT c.scope_id, b.year, b.sector, {sums}
-            FROM base b JOIN {t["cover"]} c ON c.area_id = b.area_id
-            JOIN {t["area"]} s ON s.id = c.scope_id
-            WHERE {_EXISTED} {scope_in}
-            GROUP BY c.scope_id, b.year, b.sector"""
-        )
-        params += [] if areas == EVERY_AREA else list(areas)
-    if nation:
-        parts.append(f"SELECT NULL, year, sector, {sums} FROM base GROUP BY year, sector")
-    if not parts:
-        return "", []
-    columns = COLUMNS
-    sql = f"""
-        WITH y(year, day) AS (VALUES {days}),
-        base(area_id, year, day, sector, units, autonomous, staff_assigned, staff_actual,
-             staff_vacancy) AS (
-            SELECT u.area_id, y.year, y.day, u.sector, COUNT(*),
-                   SUM(CASE WHEN u.autonomy_group IN (1, 2) THEN 1 ELSE 0 END), 0, 0, 0
-            FROM {t["unit"]} u
-            JOIN y ON u.established_on <= y.day AND (u.closed_on IS NULL OR u.closed_on > y.day)
-            WHERE u.kind = 'service' {limit}
-            GROUP BY u.area_id, y.year, y.day, u.sector
-            UNION ALL
-            SELECT u.area_id, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
-                   SUM(COALESCE(f.actual, 0)),
-                   SUM(CASE WHEN f.assigned > f.actual THEN f.assigned - f.actual ELSE 0 END)
-            FROM {t["staffing"]} f JOIN {t["unit"]} u ON u.id = f.unit_id
-            JOIN y ON y.year = f.year
-            WHERE f.category IN (%s, %s) {limit}
-            GROUP BY u.area_id, f.year, y.day, u.sector),
-        per_sector({columns}) AS ({" UNION ALL ".join(parts)}),
-        result AS (
-            SELECT {columns} FROM per_sector
-            UNION ALL
-            SELECT scope_id, year, %s, {sums} FROM per_sector GROUP BY scope_id, year)"""
-    return sql, [*params, ReductionFigure.ALL]
-
-
-# A scope counts only in the years it existed, except today's areas, which are
-# compared with their predecessors (lineage) in any year.
-_EXISTED = """(s.valid_to IS NULL OR (s.valid_to >= b.day
-    AND (s.valid_from IS NULL OR s.valid_from <= b.day)))"""
-
-
-def _tables() -> dict[str, str]:
-    return {
-        "unit": Unit._meta.db_table,
-        "cover": AreaCover._meta.db_table,
-        "area": Area._meta.db_table,
-        "staffing": StaffingFigure._meta.db_table,
-        "figure": ReductionFigure._meta.db_table,
-    }
+def _changes(cursor) -> int:
+    """Python's sqlite3 does not count the rows of an INSERT that starts WITH."""
+    cursor.execute("SELECT changes()")
+    return cursor.fetchone()[0]
 
 
 def cover_rebuild() -> int:

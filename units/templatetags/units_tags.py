@@ -4,6 +4,7 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.http import QueryDict
+from django.utils.formats import get_format
 
 from ..audit import action_label
 from ..choices import RestructuringKind, StaffingCategory
@@ -109,3 +110,22 @@ def page_link(context, number: int) -> str:
     params: QueryDict = context["request"].GET.copy()
     params["page"] = str(number)
     return "?" + params.urlencode()
+
+
+@register.filter
+def count(value) -> str:
+    """An integer with the language's thousands separator (48.442 in Vietnamese,
+    48,442 in English): `intcomma`'s result at a fraction of its cost, for the
+    dashboard's long tables."""
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
+@register.filter
+def percent(value) -> str:
+    """A percentage already rounded half-up to 2 decimals, with the language's
+    decimal separator and a sign; "—" when there is none (no base)."""
+    if value is None:
+        return "—"
+    return f"{value:.2f}".replace(".", get_format("DECIMAL_SEPARATOR")) + " %"

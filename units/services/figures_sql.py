@@ -1,0 +1,156 @@
+"""The recompute's SQL (DESIGN §4–§5): common table expressions that count the
+snapshot's cells set-based, for the chosen scopes (area ids, or every area at
+once) and the nation. Each builder returns SQL ending in a CTE `result` and
+its parameters; `recompute` inserts that, the benchmark times it alone."""
+
+import datetime as dt
+
+from ..choices import StaffingCategory as C
+from ..models import (
+    Area,
+    AreaCover,
+    ReductionFigure,
+    Restructuring,
+    RestructuringLink,
+    StaffingFigure,
+    Unit,
+)
+
+QUOTA = (C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE)
+EVERY_AREA = "every area"  # a full run: one statement, no list of ids
+COLUMNS = "scope_id, year, sector, units, autonomous, staff_assigned, staff_actual, staff_vacancy"
+DELTA_COLUMNS = "scope_id, year, kind, created, ceased"
+
+# A scope counts only in the years it existed, except today's areas, which are
+# compared with their predecessors (lineage) in any year.
+_EXISTED = """(s.valid_to IS NULL OR (s.valid_to >= b.day
+    AND (s.valid_from IS NULL OR s.valid_from <= b.day)))"""
+
+
+def tables() -> dict[str, str]:
+    models = {
+        "unit": Unit,
+        "cover": AreaCover,
+        "area": Area,
+        "staffing": StaffingFigure,
+        "figure": ReductionFigure,
+        "link": RestructuringLink,
+        "restructuring": Restructuring,
+    }
+    return {name: model._meta.db_table for name, model in models.items()}
+
+
+def _years(years: list[int]) -> tuple[str, list]:
+    """`y(year, day, start)`: each year's 31/12 and the 31/12 before it."""
+    rows = ", ".join(["(%s, %s, %s)"] * len(years))
+    params = [
+        value
+        for year in years
+        for value in (year, dt.date(year, 12, 31), dt.date(year - 1, 12, 31))
+    ]
+    return f"y(year, day, start) AS (VALUES {rows})", params
+
+
+def _limit(areas, nation: bool) -> tuple[str, list]:
+    """Only the units of the areas the chosen scopes cover, unless every area
+    (or the nation, which needs them all) is recomputed."""
+    if areas == EVERY_AREA or not areas or nation:
+        return "", []
+    ids = ", ".join(["%s"] * len(areas))
+    return (
+        f"AND u.area_id IN (SELECT area_id FROM {tables()['cover']} WHERE scope_id IN ({ids}))",
+        list(areas),
+    )
+
+
+def _rollup(areas, nation: bool, keys: str, sums: str) -> tuple[list[str], list]:
+    """The SELECTs that roll `base` (one row per area × year × keys) up to the
+    scopes through `AreaCover` (each scope only in the years it existed) and
+    to the nation."""
+    parts, params = [], []
+    if areas:
+        scope_in = ""
+        if areas != EVERY_AREA:
+            scope_in = f"AND c.scope_id IN ({', '.join(['%s'] * len(areas))})"
+            params += list(areas)
+        parts.append(
+            f"""SELECT c.scope_id, b.year, {keys}, {sums}
+            FROM base b JOIN {tables()["cover"]} c ON c.area_id = b.area_id
+            JOIN {tables()["area"]} s ON s.id = c.scope_id
+            WHERE {_EXISTED} {scope_in}
+            GROUP BY c.scope_id, b.year, {keys}"""
+        )
+    if nation:
+        parts.append(f"SELECT NULL, b.year, {keys}, {sums} FROM base b GROUP BY b.year, {keys}")
+    return parts, params
+
+
+def _sums(prefix: str, names) -> str:
+    return ", ".join(f"SUM({prefix}{name})" for name in names)
+
+
+def figures_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
+    """The figures of the scopes and the nation (COLUMNS): the units and staff
+    of each area × year × sector counted once (`base`), rolled up to the
+    scopes, and the all-sector totals added."""
+    names = ("units", "autonomous", "staff_assigned", "staff_actual", "staff_vacancy")
+    parts, rollup_params = _rollup(areas, nation, "b.sector", _sums("b.", names))
+    if not parts:
+        return "", []
+    t = tables()
+    y, params = _years(years)
+    limit, limit_params = _limit(areas, nation)
+    params += [*limit_params, *QUOTA, *limit_params, *rollup_params, ReductionFigure.ALL]
+    sql = f"""
+        WITH {y},
+        base(area_id, year, day, sector, units, autonomous, staff_assigned, staff_actual,
+             staff_vacancy) AS (
+            SELECT u.area_id, y.year, y.day, u.sector, COUNT(*),
+                   SUM(CASE WHEN u.autonomy_group IN (1, 2) THEN 1 ELSE 0 END), 0, 0, 0
+            FROM {t["unit"]} u
+            JOIN y ON u.established_on <= y.day AND (u.closed_on IS NULL OR u.closed_on > y.day)
+            WHERE u.kind = 'service' {limit}
+            GROUP BY u.area_id, y.year, y.day, u.sector
+            UNION ALL
+            SELECT u.area_id, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
+                   SUM(COALESCE(f.actual, 0)),
+                   SUM(CASE WHEN f.assigned > f.actual THEN f.assigned - f.actual ELSE 0 END)
+            FROM {t["staffing"]} f JOIN {t["unit"]} u ON u.id = f.unit_id
+            JOIN y ON y.year = f.year
+            WHERE f.category IN (%s, %s) {limit}
+            GROUP BY u.area_id, f.year, y.day, u.sector),
+        per_sector({COLUMNS}) AS ({" UNION ALL ".join(parts)}),
+        result AS (
+            SELECT {COLUMNS} FROM per_sector
+            UNION ALL
+            SELECT scope_id, year, %s, {_sums("", names)} FROM per_sector
+            GROUP BY scope_id, year)"""
+    return sql, params
+
+
+def deltas_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
+    """The waterfall's cells (DELTA_COLUMNS): for each scope, year and kind of
+    restructuring, the service units that decisions in force that year (and
+    not reversed) created and ended, counted at each unit's area."""
+    parts, rollup_params = _rollup(areas, nation, "b.kind", _sums("b.", ("created", "ceased")))
+    if not parts:
+        return "", []
+    t = tables()
+    y, params = _years(years)
+    limit, limit_params = _limit(areas, nation)
+    params += [*limit_params, *rollup_params]
+    sql = f"""
+        WITH {y},
+        base(area_id, year, day, kind, created, ceased) AS (
+            SELECT u.area_id, y.year, y.day, r.kind,
+                   SUM(CASE WHEN l.created THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN l.ceases THEN 1 ELSE 0 END)
+            FROM {t["link"]} l
+            JOIN {t["restructuring"]} r ON r.id = l.restructuring_id
+            JOIN {t["unit"]} u ON u.id = l.unit_id
+            JOIN y ON r.effective_on > y.start AND r.effective_on <= y.day
+            WHERE u.kind = 'service' AND r.reversed_at IS NULL AND (l.created OR l.ceases)
+                {limit}
+            GROUP BY u.area_id, y.year, y.day, r.kind),
+        result({DELTA_COLUMNS}) AS ({" UNION ALL ".join(parts)})"""
+    return sql, params
