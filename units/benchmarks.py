@@ -134,6 +134,8 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
     dashboards = [("dashboard", f"/figures/?{year}")]
     if province:
         dashboards.append(("dashboard_province", f"/figures/?area={province.pk}&{year}"))
+        if body:  # the province's People's Committee: every agency below it
+            dashboards.append(("dashboard_agency", f"/figures/?agency={body.pk}&{year}"))
     for name, url in dashboards:
         bench.page(f"{who}.{name}", client, url)
         bench.page(f"{who}.{name}_uncached", client, url, before=figures_swapped)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import AutonomyGroup, ManagementLevel, RestructuringKind, Sector, UnitKind
 from .forms.area_picker import AreaPicker
 from .forms.common import DATE_WIDGET
-from .models import Area, Restructuring, Unit
+from .models import AgencyCover, Area, Restructuring, Unit
 from .scope import area_ids
 from .text import fold
 
@@ -117,6 +117,11 @@ class RestructuringFilter(django_filters.FilterSet):
         method="filter_area",
         widget=AreaPicker(),
     )
+    # The decisions behind an agency's figures (the dashboard's waterfall links
+    # here): those touching a unit managed by the agency or an agency below it.
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.agencies(), method="filter_agency", widget=forms.HiddenInput
+    )
     # Applied to the grouped rows by the selector (one row per legal decision).
     o = django_filters.OrderingFilter(
         fields=(
@@ -131,7 +136,22 @@ class RestructuringFilter(django_filters.FilterSet):
 
     class Meta:
         model = Restructuring
-        fields = ["number", "kind", "effective_from", "effective_to", "authority", "area"]
+        fields = [
+            "number",
+            "kind",
+            "effective_from",
+            "effective_to",
+            "authority",
+            "area",
+            "agency",
+        ]
+
+    def filter_agency(self, queryset, name, value):
+        bodies = AgencyCover.objects.filter(scope=value).values("member_id")
+        units = Unit.objects.filter(parent_id__in=bodies).values("id")
+        return queryset.filter(
+            pk__in=Restructuring.objects.filter(links__unit__in=units).values("pk")
+        )
 
     def filter_area(self, queryset, name, value):
         units = Unit.objects.filter(area_id__in=area_ids(value)).values("id")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ..choices import Sector
-from ..models import Area, ReductionFigure
+from ..models import Area, ReductionFigure, Unit
 from ..services.recompute import FIRST_YEAR
 from .area_picker import AreaPicker
 
@@ -17,6 +17,13 @@ class DashboardForm(forms.Form):
         required=False,
         widget=AreaPicker(all_label=gettext_lazy("The whole country")),
     )
+    # An agency's subtree instead of an area (reached from an area's page or a
+    # unit's): a hidden field, kept in the URL like the others.
+    agency = forms.ModelChoiceField(
+        queryset=Unit.objects.agencies().select_related("area", "parent"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     base = forms.IntegerField(label=gettext_lazy("Base year"), min_value=FIRST_YEAR, required=False)
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR, required=False)
     sector = forms.ChoiceField(
@@ -25,9 +32,12 @@ class DashboardForm(forms.Form):
         required=False,
     )
 
-    def values(self) -> tuple[Area | None, int, int, str]:
+    def values(self) -> tuple[Area | Unit | None, int, int, str]:
+        """The scope (the agency if one is chosen, else the area, else None for
+        the nation), the year, the base year and the sector."""
         data = self.cleaned_data if self.is_valid() else {}
         this_year = timezone.localdate().year
         year = min(data.get("year") or this_year, this_year)
         base = min(data.get("base") or 2015, year)
-        return data.get("area"), year, base, data.get("sector") or ReductionFigure.ALL
+        scope = data.get("agency") or data.get("area")
+        return scope, year, base, data.get("sector") or ReductionFigure.ALL

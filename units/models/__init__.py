@@ -5,6 +5,7 @@ from .accounts import User
 from .areas import Area, AreaLineage
 from .audit import AuditEntry, AuditLink, Heartbeat
 from .figures import (
+    AgencyCover,
     AreaCover,
     RecomputeMark,
     RecomputeRun,
@@ -16,6 +17,7 @@ from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
 from .staffing import StaffingFigure, StaffingImport
 
 __all__ = [
+    "AgencyCover",
     "Area",
     "AreaCover",
     "AreaLineage",

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .areas import Area
+from .registry import Unit
 
 
 class RecomputeMark(models.Model):
@@ -38,6 +39,25 @@ class AreaCover(models.Model):
 
     def __str__(self):
         return f"{self.scope_id} ⊇ {self.area_id}"
+
+
+class AgencyCover(models.Model):
+    """Which agencies' units an agency scope counts: the agency itself and every
+    agency below it (a People's Committee, its Sở, their Phòng). Service units
+    count under their managing body's scopes. Rebuilt by the recompute when the
+    agencies change."""
+
+    scope = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "member"], name="agency_cover_unique")
+        ]
+        indexes = [models.Index(fields=["member", "scope"], name="agency_cover_by_member")]
+
+    def __str__(self):
+        return f"{self.scope_id} ⊇ {self.member_id}"
 
 
 class RecomputeRun(models.Model):
@@ -92,6 +112,8 @@ class ReductionFigure(models.Model):
     ALL = "*"
 
     scope = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    # Or an agency's subtree (then `scope` is empty); both empty: the nation.
+    agency = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     sector = models.CharField(max_length=12)
     units = models.PositiveIntegerField(default=0)
@@ -102,7 +124,10 @@ class ReductionFigure(models.Model):
     run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        indexes = [models.Index(fields=["scope", "year", "sector"], name="figure_scope_year")]
+        indexes = [
+            models.Index(fields=["scope", "year", "sector"], name="figure_scope_year"),
+            models.Index(fields=["agency", "year", "sector"], name="figure_agency_year"),
+        ]
 
     def __str__(self):
         return f"{self.scope or 'VN'} {self.year} {self.sector}: {self.units}"
@@ -143,6 +168,7 @@ class ReductionDelta(models.Model):
     only by the recompute, beside `ReductionFigure`; a window's bars are sums."""
 
     scope = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12)
     created = models.PositiveIntegerField(default=0)
@@ -150,7 +176,10 @@ class ReductionDelta(models.Model):
     run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        indexes = [models.Index(fields=["scope", "year"], name="delta_scope_year")]
+        indexes = [
+            models.Index(fields=["scope", "year"], name="delta_scope_year"),
+            models.Index(fields=["agency", "year"], name="delta_agency_year"),
+        ]
 
     def __str__(self):
         return f"{self.scope or 'VN'} {self.year} {self.kind}: +{self.created} −{self.ceased}"

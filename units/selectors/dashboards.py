@@ -16,7 +16,9 @@ from ..models import (
     ReductionDelta,
     ReductionFigure,
     Target,
+    Unit,
 )
+from ..services.recompute import scope_q
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -28,11 +30,19 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 @dataclasses.dataclass
 class Figures:
-    """A scope's snapshot of a year against its base year."""
+    """A scope's snapshot of a year against its base year; the scope is an
+    area, an agency (its subtree) or None (the nation)."""
 
-    area: Area | None
+    area: Area | Unit | None
     base: ReductionFigure | None
     now: ReductionFigure | None
+
+    @property
+    def param(self) -> str:
+        """The scope in a dashboard URL."""
+        if self.area is None:
+            return ""
+        return f"{'agency' if isinstance(self.area, Unit) else 'area'}={self.area.pk}"
 
     def _get(self, row, name: str) -> int:
         return getattr(row, name) if row is not None else 0
@@ -139,8 +149,7 @@ def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int)
     year: each kind of restructuring's change, transfers in and out (DESIGN
     §4.4), and what the registry changed without a decision. Summed from the
     snapshot's deltas of each year in the window; the bars add up to its count."""
-    rows = ReductionDelta.objects.filter(year__gt=base_year, year__lte=year)
-    rows = rows.filter(scope=area) if area is not None else rows.filter(scope__isnull=True)
+    rows = ReductionDelta.objects.filter(scope_q(area), year__gt=base_year, year__lte=year)
     totals = rows.values("kind").annotate(created=Sum("created"), ceased=Sum("ceased"))
     labels = dict(RestructuringKind.choices)
     bars, running = [Bar(str(_("Base")), base, running=base)], base
@@ -170,30 +179,29 @@ def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int)
     return bars
 
 
-def dashboard(*, area: Area | None, year: int, base_year: int, sector: str) -> dict:
+def dashboard(*, area: Area | Unit | None, year: int, base_year: int, sector: str) -> dict:
     """The scope's figures, its child scopes' (ranked by unit reduction, the
-    largest first), the trend of every year, when they were computed and
-    whether marks still wait. A few queries on the snapshot's index."""
+    largest first: the areas below an area, the agencies below an agency), the
+    agencies located in an area, the trend of every year, when they were
+    computed and whether marks still wait. A few queries on the snapshot's index."""
     rows = ReductionFigure.objects.filter(sector=sector or ReductionFigure.ALL)
-    mine = rows.filter(scope=area) if area else rows.filter(scope__isnull=True)
-    by_year = {row.year: row for row in mine}
+    by_year = {row.year: row for row in rows.filter(scope_q(area))}
     head = Figures(area, by_year.get(base_year), by_year.get(year))
-    children = _children(area, year)
-    figures = {
-        (row.scope_id, row.year): row
-        for row in rows.filter(scope__in=children, year__in={year, base_year})
-    }
-    ranked = [
-        Figures(child, figures.get((child.pk, base_year)), figures.get((child.pk, year)))
-        for child in children
-    ]
-    ranked.sort(key=lambda f: (f.units_percent is None, -(f.units_percent or 0), f.area.name))
+    agency = isinstance(area, Unit)
+    if agency:
+        children = _ranked(
+            rows, "agency", Unit.objects.agencies().filter(parent=area), year, base_year
+        )
+        bodies = []
+    else:
+        children = _ranked(rows, "scope", _children(area, year), year, base_year, every=True)
+        located = Unit.objects.agencies().filter(area=area) if area else Unit.objects.none()
+        bodies = _ranked(rows, "agency", located, year, base_year)
     trend = [Figures(area, by_year.get(base_year), by_year[y]) for y in sorted(by_year)]
-    per_sector = ReductionFigure.objects.filter(year__in={year, base_year}).exclude(
-        sector=ReductionFigure.ALL
-    )
-    per_sector = per_sector.filter(scope=area) if area else per_sector.filter(scope__isnull=True)
-    by_sector = {(row.sector, row.year): row for row in per_sector}
+    per_sector = ReductionFigure.objects.filter(scope_q(area), year__in={year, base_year})
+    by_sector = {
+        (row.sector, row.year): row for row in per_sector.exclude(sector=ReductionFigure.ALL)
+    }
     sectors = [
         (label, Figures(area, by_sector.get((code, base_year)), by_sector.get((code, year))))
         for code, label in [*Sector.choices, ("", _("Sector not recorded"))]
@@ -207,13 +215,32 @@ def dashboard(*, area: Area | None, year: int, base_year: int, sector: str) -> d
         "waterfall": waterfall(area, base_year, year, head.units_base, head.units_now)
         if sector == ReductionFigure.ALL
         else [],
-        "targets": targets_progress(area, base_year, head),
-        "children": ranked,
+        "targets": targets_progress(None if agency else area, base_year, head),
+        "children": children,
+        "bodies": bodies,
         "trend": trend,
         "sectors": [(str(label), figures) for label, figures in sectors],
         "computed_at": computed,
         "pending": RecomputeMark.objects.exists(),
     }
+
+
+def _ranked(rows, field: str, scopes, year: int, base_year: int, every=False) -> list[Figures]:
+    """The scopes' figures, the largest reduction first (those with no figure
+    in either year left out unless `every`)."""
+    scopes = list(scopes)
+    found = {
+        (getattr(row, f"{field}_id"), row.year): row
+        for row in rows.filter(**{f"{field}__in": scopes, "year__in": {year, base_year}})
+    }
+    ranked = [
+        Figures(scope, found.get((scope.pk, base_year)), found.get((scope.pk, year)))
+        for scope in scopes
+    ]
+    if not every:
+        ranked = [f for f in ranked if f.base or f.now]
+    ranked.sort(key=lambda f: (f.units_percent is None, -(f.units_percent or 0), f.area.name))
+    return ranked
 
 
 def _children(area: Area | None, year: int) -> list[Area]:

@@ -3,10 +3,12 @@ snapshot's cells set-based, for the chosen scopes (area ids, or every area at
 once) and the nation. Each builder returns SQL ending in a CTE `result` and
 its parameters; `recompute` inserts that, the benchmark times it alone."""
 
+import dataclasses
 import datetime as dt
 
 from ..choices import StaffingCategory as C
 from ..models import (
+    AgencyCover,
     Area,
     AreaCover,
     ReductionFigure,
@@ -27,10 +29,31 @@ _EXISTED = """(s.valid_to IS NULL OR (s.valid_to >= b.day
     AND (s.valid_from IS NULL OR s.valid_from <= b.day)))"""
 
 
+@dataclasses.dataclass(frozen=True)
+class Dimension:
+    """What the scopes are: areas (their units by location, each scope only in
+    the years it existed, and the nation) or agencies (their units by managing
+    body, every year)."""
+
+    key: str  # the units' column the base is grouped by
+    cover: str  # the table of each scope's members
+    member: str  # its column matched against the key
+    column: str  # the snapshot's column that holds the scope
+
+    @property
+    def areas(self) -> bool:
+        return self.cover == "cover"
+
+
+AREAS = Dimension("u.area_id", "cover", "area_id", "scope_id")
+AGENCIES = Dimension("u.parent_id", "agency_cover", "member_id", "agency_id")
+
+
 def tables() -> dict[str, str]:
     models = {
         "unit": Unit,
         "cover": AreaCover,
+        "agency_cover": AgencyCover,
         "area": Area,
         "staffing": StaffingFigure,
         "figure": ReductionFigure,
@@ -51,33 +74,35 @@ def _years(years: list[int]) -> tuple[str, list]:
     return f"y(year, day, start) AS (VALUES {rows})", params
 
 
-def _limit(areas, nation: bool) -> tuple[str, list]:
-    """Only the units of the areas the chosen scopes cover, unless every area
-    (or the nation, which needs them all) is recomputed."""
-    if areas == EVERY_AREA or not areas or nation:
+def _limit(scopes, nation: bool, dim: Dimension) -> tuple[str, list]:
+    """Only the units the chosen scopes cover, unless every scope (or the
+    nation, which needs them all) is recomputed."""
+    if scopes == EVERY_AREA or not scopes or nation:
         return "", []
-    ids = ", ".join(["%s"] * len(areas))
-    return (
-        f"AND u.area_id IN (SELECT area_id FROM {tables()['cover']} WHERE scope_id IN ({ids}))",
-        list(areas),
+    ids = ", ".join(["%s"] * len(scopes))
+    cover = tables()[dim.cover]
+    return f"AND {dim.key} IN (SELECT {dim.member} FROM {cover} WHERE scope_id IN ({ids}))", list(
+        scopes
     )
 
 
-def _rollup(areas, nation: bool, keys: str, sums: str) -> tuple[list[str], list]:
-    """The SELECTs that roll `base` (one row per area × year × keys) up to the
-    scopes through `AreaCover` (each scope only in the years it existed) and
-    to the nation."""
+def _rollup(scopes, nation: bool, dim: Dimension, keys: str, sums: str) -> tuple[list, list]:
+    """The SELECTs that roll `base` (one row per key × year × keys) up to the
+    scopes through their cover table (an area only in the years it existed)
+    and to the nation."""
     parts, params = [], []
-    if areas:
+    if scopes:
         scope_in = ""
-        if areas != EVERY_AREA:
-            scope_in = f"AND c.scope_id IN ({', '.join(['%s'] * len(areas))})"
-            params += list(areas)
+        if scopes != EVERY_AREA:
+            scope_in = f"AND c.scope_id IN ({', '.join(['%s'] * len(scopes))})"
+            params += list(scopes)
+        existed = ""
+        if dim.areas:
+            existed = f"JOIN {tables()['area']} s ON s.id = c.scope_id AND {_EXISTED}"
         parts.append(
             f"""SELECT c.scope_id, b.year, {keys}, {sums}
-            FROM base b JOIN {tables()["cover"]} c ON c.area_id = b.area_id
-            JOIN {tables()["area"]} s ON s.id = c.scope_id
-            WHERE {_EXISTED} {scope_in}
+            FROM base b JOIN {tables()[dim.cover]} c ON c.{dim.member} = b.key_id {existed}
+            WHERE 1 = 1 {scope_in}
             GROUP BY c.scope_id, b.year, {keys}"""
         )
     if nation:
@@ -89,36 +114,38 @@ def _sums(prefix: str, names) -> str:
     return ", ".join(f"SUM({prefix}{name})" for name in names)
 
 
-def figures_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
+def figures_sql(
+    areas, years: list[int], *, nation: bool, dim: Dimension = AREAS
+) -> tuple[str, list]:
     """The figures of the scopes and the nation (COLUMNS): the units and staff
     of each area × year × sector counted once (`base`), rolled up to the
     scopes, and the all-sector totals added."""
     names = ("units", "autonomous", "staff_assigned", "staff_actual", "staff_vacancy")
-    parts, rollup_params = _rollup(areas, nation, "b.sector", _sums("b.", names))
+    parts, rollup_params = _rollup(areas, nation, dim, "b.sector", _sums("b.", names))
     if not parts:
         return "", []
     t = tables()
     y, params = _years(years)
-    limit, limit_params = _limit(areas, nation)
+    limit, limit_params = _limit(areas, nation, dim)
     params += [*limit_params, *QUOTA, *limit_params, *rollup_params, ReductionFigure.ALL]
     sql = f"""
         WITH {y},
-        base(area_id, year, day, sector, units, autonomous, staff_assigned, staff_actual,
+        base(key_id, year, day, sector, units, autonomous, staff_assigned, staff_actual,
              staff_vacancy) AS (
-            SELECT u.area_id, y.year, y.day, u.sector, COUNT(*),
+            SELECT {dim.key}, y.year, y.day, u.sector, COUNT(*),
                    SUM(CASE WHEN u.autonomy_group IN (1, 2) THEN 1 ELSE 0 END), 0, 0, 0
             FROM {t["unit"]} u
             JOIN y ON u.established_on <= y.day AND (u.closed_on IS NULL OR u.closed_on > y.day)
             WHERE u.kind = 'service' {limit}
-            GROUP BY u.area_id, y.year, y.day, u.sector
+            GROUP BY {dim.key}, y.year, y.day, u.sector
             UNION ALL
-            SELECT u.area_id, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
+            SELECT {dim.key}, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
                    SUM(COALESCE(f.actual, 0)),
                    SUM(CASE WHEN f.assigned > f.actual THEN f.assigned - f.actual ELSE 0 END)
             FROM {t["staffing"]} f JOIN {t["unit"]} u ON u.id = f.unit_id
             JOIN y ON y.year = f.year
             WHERE f.category IN (%s, %s) {limit}
-            GROUP BY u.area_id, f.year, y.day, u.sector),
+            GROUP BY {dim.key}, f.year, y.day, u.sector),
         per_sector({COLUMNS}) AS ({" UNION ALL ".join(parts)}),
         result AS (
             SELECT {COLUMNS} FROM per_sector
@@ -128,21 +155,23 @@ def figures_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
     return sql, params
 
 
-def deltas_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
+def deltas_sql(
+    areas, years: list[int], *, nation: bool, dim: Dimension = AREAS
+) -> tuple[str, list]:
     """The waterfall's cells (DELTA_COLUMNS): for each scope, year and kind of
     restructuring, the service units that decisions in force that year (and
     not reversed) created and ended, counted at each unit's area."""
-    parts, rollup_params = _rollup(areas, nation, "b.kind", _sums("b.", ("created", "ceased")))
+    parts, rollup_params = _rollup(areas, nation, dim, "b.kind", _sums("b.", ("created", "ceased")))
     if not parts:
         return "", []
     t = tables()
     y, params = _years(years)
-    limit, limit_params = _limit(areas, nation)
+    limit, limit_params = _limit(areas, nation, dim)
     params += [*limit_params, *rollup_params]
     sql = f"""
         WITH {y},
-        base(area_id, year, day, kind, created, ceased) AS (
-            SELECT u.area_id, y.year, y.day, r.kind,
+        base(key_id, year, day, kind, created, ceased) AS (
+            SELECT {dim.key}, y.year, y.day, r.kind,
                    SUM(CASE WHEN l.created THEN 1 ELSE 0 END),
                    SUM(CASE WHEN l.ceases THEN 1 ELSE 0 END)
             FROM {t["link"]} l
@@ -151,6 +180,6 @@ def deltas_sql(areas, years: list[int], *, nation: bool) -> tuple[str, list]:
             JOIN y ON r.effective_on > y.start AND r.effective_on <= y.day
             WHERE u.kind = 'service' AND r.reversed_at IS NULL AND (l.created OR l.ceases)
                 {limit}
-            GROUP BY u.area_id, y.year, y.day, r.kind),
+            GROUP BY {dim.key}, y.year, y.day, r.kind),
         result({DELTA_COLUMNS}) AS ({" UNION ALL ".join(parts)})"""
     return sql, params

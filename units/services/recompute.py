@@ -18,10 +18,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from ..models import (
+    AgencyCover,
     Area,
     AreaCover,
     AreaLineage,
@@ -29,9 +30,19 @@ from ..models import (
     RecomputeRun,
     ReductionDelta,
     ReductionFigure,
+    Unit,
 )
 from ..versions import figures_swapped
-from .figures_sql import COLUMNS, DELTA_COLUMNS, EVERY_AREA, deltas_sql, figures_sql
+from .figures_sql import (
+    AGENCIES,
+    AREAS,
+    COLUMNS,
+    DELTA_COLUMNS,
+    EVERY_AREA,
+    Dimension,
+    deltas_sql,
+    figures_sql,
+)
 
 FIRST_YEAR = 2014  # 31/12/2014 is the base of "since 2015"
 CHUNK = 2000  # scopes per transaction
@@ -56,25 +67,28 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
         claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
         fingerprint = _areas_fingerprint()
         if _areas_changed(fingerprint):
-            cover_rebuild()  # the areas changed: every scope may count others
+            cover_rebuild()  # the areas or agencies changed: scopes may count others
             everything = True
         years = figure_years()
         if everything:
-            scopes: list = [None, EVERY_AREA]
+            work = [(AREAS, [None, EVERY_AREA]), (AGENCIES, [EVERY_AREA])]
+            count = Area.objects.count() + 1 + Unit.objects.agencies().count()
         else:
             marked = {area for _i, area, _y, _t in claimed}
             first = min((year for *_x, year, _t in claimed), default=None)
             years = [y for y in years if first is not None and y >= first]
-            covered = AreaCover.objects.filter(area_id__in=marked).values_list(
-                "scope_id", flat=True
-            )
-            scopes = [None, *sorted(set(covered))] if marked else []
-        count = Area.objects.count() + 1 if everything else len(scopes)
+            work = [(AREAS, _area_scopes(marked)), (AGENCIES, _agency_scopes(marked))]
+            count = sum(len(scopes) for _d, scopes in work)
         run.scopes, run.years, run.areas_fingerprint = count, years, fingerprint
         run.save(update_fields=["scopes", "years", "areas_fingerprint"])
-        for start in range(0, len(scopes), CHUNK):
-            run.rows += _swap(run, scopes[start : start + CHUNK], years)
-            run.progress = min(99, (start + CHUNK) * 100 // max(len(scopes), 1))
+        chunks = [
+            (dim, scopes[i : i + CHUNK])
+            for dim, scopes in work
+            for i in range(0, len(scopes), CHUNK)
+        ]
+        for done, (dim, chunk) in enumerate(chunks, 1):
+            run.rows += _swap(run, chunk, years, dim)
+            run.progress = min(99, done * 100 // len(chunks))
             run.save(update_fields=["rows", "progress"])
         _release(claimed)
     except Exception as error:
@@ -87,6 +101,22 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     run.status, run.progress, run.finished_at = RecomputeRun.Status.DONE, 100, timezone.now()
     run.save(update_fields=["status", "progress", "finished_at"])
     return run
+
+
+def _area_scopes(marked: set[int]) -> list:
+    """The nation and every area scope that counts a marked area."""
+    if not marked:
+        return []
+    covered = AreaCover.objects.filter(area_id__in=marked).values_list("scope_id", flat=True)
+    return [None, *sorted(set(covered))]
+
+
+def _agency_scopes(marked: set[int]) -> list[int]:
+    """Every agency scope above a service unit located in a marked area: a
+    change marks the area of each unit it touches (and the areas above)."""
+    bodies = Unit.objects.services().filter(area_id__in=marked).values("parent_id")
+    scopes = AgencyCover.objects.filter(member_id__in=bodies).values_list("scope_id", flat=True)
+    return sorted(set(scopes))
 
 
 def _hold(run: RecomputeRun, take: bool) -> None:
@@ -132,22 +162,25 @@ def _release(claimed) -> None:
         RecomputeMark.objects.filter(marked_at__lte=latest).delete()
 
 
-def _swap(run: RecomputeRun, scopes: list, years: list[int]) -> int:
+def _swap(run: RecomputeRun, scopes: list, years: list[int], dim: Dimension) -> int:
     """Replace the figures of these scopes × years in one transaction (None is
-    the nation, EVERY_AREA every area at once: one statement, no id list)."""
+    the nation, EVERY_AREA every scope at once: one statement, no id list)."""
     every = EVERY_AREA in scopes
-    areas = [] if every else [scope for scope in scopes if scope is not None]
+    ids = [] if every else [scope for scope in scopes if scope is not None]
+    nation = None in scopes
     with transaction.atomic():
         _lock()
         for model in (ReductionFigure, ReductionDelta):
             old = model.objects.filter(year__in=years)
-            if every:
-                (old if None in scopes else old.filter(scope__isnull=False)).delete()
-            else:
-                if None in scopes:
-                    old.filter(scope__isnull=True).delete()
-                old.filter(scope_id__in=areas).delete()
-        rows = _insert(run, EVERY_AREA if every else areas, years, nation=None in scopes)
+            if dim is AGENCIES:
+                old.filter(
+                    **({"agency__isnull": False} if every else {"agency_id__in": ids})
+                ).delete()
+                continue
+            if nation:
+                old.filter(scope__isnull=True, agency__isnull=True).delete()
+            old.filter(**({"scope__isnull": False} if every else {"scope_id__in": ids})).delete()
+        rows = _insert(run, EVERY_AREA if every else ids, years, nation=nation, dim=dim)
     figures_swapped()  # the dashboards' cache keys move on
     return rows
 
@@ -167,18 +200,19 @@ def work_mem() -> None:
             cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
-def _insert(run: RecomputeRun, areas, years: list[int], *, nation: bool) -> int:
+def _insert(run: RecomputeRun, scopes, years: list[int], *, nation: bool, dim: Dimension) -> int:
     """Write the figures and the waterfall's deltas, each in one INSERT … SELECT."""
     rows = 0
     for build, model, columns in (
         (figures_sql, ReductionFigure, COLUMNS),
         (deltas_sql, ReductionDelta, DELTA_COLUMNS),
     ):
-        ctes, params = build(areas, years, nation=nation)
+        ctes, params = build(scopes, years, nation=nation, dim=dim)
         if not ctes:
             continue
+        target = columns.replace("scope_id", dim.column)
         sql = f"""{ctes}
-            INSERT INTO {model._meta.db_table} ({columns}, run_id)
+            INSERT INTO {model._meta.db_table} ({target}, run_id)
             SELECT {columns}, %s FROM result"""
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, run.pk])
@@ -216,14 +250,32 @@ def cover_rebuild() -> int:
         AreaCover.objects.bulk_create(
             (AreaCover(scope_id=s, area_id=a) for s, a in pairs), batch_size=5000
         )
+        return len(pairs) + _agency_cover_rebuild()
+
+
+def _agency_cover_rebuild() -> int:
+    """Every agency scope's members: the agencies below it, and itself."""
+    parents = dict(Unit.objects.agencies().values_list("pk", "parent_id"))
+    pairs = []
+    for agency in parents:
+        node, depth = agency, 0
+        while node in parents and depth < 8:
+            pairs.append(AgencyCover(scope_id=node, member_id=agency))
+            node, depth = parents[node], depth + 1
+    AgencyCover.objects.all().delete()
+    AgencyCover.objects.bulk_create(pairs, batch_size=5000)
     return len(pairs)
 
 
 def _areas_fingerprint() -> str:
-    """Changes when an area or a lineage link is added, removed or moved."""
+    """Changes when an area, a lineage link or an agency is added, removed or
+    moved (what the cover tables hold)."""
     areas = Area.objects.aggregate(n=Count("id"), top=Max("id"), parents=Sum("parent_id"))
     links = AreaLineage.objects.aggregate(n=Count("id"), top=Max("id"))
-    return hashlib.sha256(repr((areas, links)).encode()).hexdigest()
+    bodies = Unit.objects.agencies().aggregate(
+        n=Count("id"), top=Max("id"), parents=Sum("parent_id")
+    )
+    return hashlib.sha256(repr((areas, links, bodies)).encode()).hexdigest()
 
 
 def _areas_changed(fingerprint: str | None = None) -> bool:
@@ -238,8 +290,17 @@ def _last_fingerprint() -> str:
     return last.areas_fingerprint if last else ""
 
 
-def figures_of(scope: Area | None, years: Iterable[int], sector: str = ReductionFigure.ALL):
+def scope_q(scope: Area | Unit | None, prefix: str = "") -> Q:
+    """The snapshot rows of a scope: an area, an agency's subtree, or (None)
+    the nation."""
+    if isinstance(scope, Unit):
+        return Q(**{f"{prefix}agency": scope})
+    if scope is None:
+        return Q(**{f"{prefix}scope__isnull": True, f"{prefix}agency__isnull": True})
+    return Q(**{f"{prefix}scope": scope})
+
+
+def figures_of(scope: Area | Unit | None, years: Iterable[int], sector: str = ReductionFigure.ALL):
     """The snapshot rows of a scope (None: the nation) by year."""
-    rows = ReductionFigure.objects.filter(year__in=list(years), sector=sector)
-    rows = rows.filter(scope__isnull=True) if scope is None else rows.filter(scope=scope)
+    rows = ReductionFigure.objects.filter(scope_q(scope), year__in=list(years), sector=sector)
     return {row.year: row for row in rows}

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from .. import exports
 from ..choices import Sector
 from ..forms.dashboards import DashboardForm
-from ..models import Target
+from ..models import Target, Unit
+from ..selectors.dashboards import Figures
 from ..selectors.dashboards import dashboard as dashboard_figures
 from ..versions import cached, digest, figures_version
 
@@ -30,6 +31,8 @@ def _filters(request) -> dict:
         "base": base,
         "sector": sector,
         "sector_label": label,
+        "agency": area if isinstance(area, Unit) else None,
+        "scope_param": Figures(area, None, None).param,
     }
 
 
@@ -37,9 +40,8 @@ def _figures(filters: dict) -> dict:
     """The figures of the page, cached until a recompute swaps figures in (or a
     decision, an area, a staffing save or a target changes what it shows)."""
     area, year, base, sector = (filters[k] for k in ("area", "year", "base", "sector"))
-    key = (
-        f"dashboard:{figures_version()}:{get_language()}:{area and area.pk}:{year}:{base}:{sector}"
-    )
+    scope = filters["scope_param"]
+    key = f"dashboard:{figures_version()}:{get_language()}:{scope}:{year}:{base}:{sector}"
     return cached(
         key, lambda: dashboard_figures(area=area, year=year, base_year=base, sector=sector)
     )
@@ -50,7 +52,17 @@ def _context(request) -> dict:
     return {**filters, **_figures(filters)}
 
 
-FIGURES = ("head", "waterfall", "targets", "children", "trend", "sectors", "computed_at", "pending")
+FIGURES = (
+    "head",
+    "waterfall",
+    "targets",
+    "children",
+    "bodies",
+    "trend",
+    "sectors",
+    "computed_at",
+    "pending",
+)
 
 
 @login_required
@@ -99,7 +111,7 @@ def _charts(c: dict, sector: str) -> dict:
                 "y": f.area.latitude,
                 "units": f.units_now,
                 "percent": _number(f.units_percent),
-                "url": f"?area={f.area.pk}&base={c['base']}&year={c['year']}{drill}",
+                "url": f"?{f.param}&base={c['base']}&year={c['year']}{drill}",
             }
             for f in (c["children"] if c["area"] is None else [])  # the provinces
             if f.area.latitude is not None and f.area.longitude is not None
@@ -113,9 +125,13 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def _children(c: dict) -> tuple[list, list]:
+def _ranked(key: str):
+    return lambda c: _ranked_table(c, key)
+
+
+def _ranked_table(c: dict, key: str) -> tuple[list, list]:
     header = [
-        _("Scope"),
+        _("Scope") if key == "children" else _("Agency"),
         str(c["base"]),
         str(c["year"]),
         _("Reduced"),
@@ -131,7 +147,7 @@ def _children(c: dict) -> tuple[list, list]:
             _number(f.units_percent),
             f.staff_now,
         ]
-        for f in c["children"]
+        for f in c[key]
     ]
     return header, rows
 
@@ -209,7 +225,8 @@ def _sectors(c: dict) -> tuple[list, list]:
 
 
 TABLES = {
-    "children": _children,
+    "children": _ranked("children"),
+    "bodies": _ranked("bodies"),
     "sectors": _sectors,
     "trend": _trend,
     "waterfall": _waterfall,
@@ -224,7 +241,7 @@ def dashboard_export(request, table: str, fmt: str):
         raise Http404
     context = _context(request)
     header, rows = TABLES[table](context)
-    scope = context["area"].code if context["area"] else "ca-nuoc"
+    scope = context["scope_param"].replace("=", "-") or "ca-nuoc"
     name = f"so-lieu-{table}-{scope}-{context['base']}-{context['year']}"
     if fmt == "csv":
         return exports.csv_response(name, header, rows)

@@ -27,7 +27,14 @@ def demo(settings):
 def snapshot() -> set[tuple]:
     return set(
         ReductionFigure.objects.values_list(
-            "scope_id", "year", "sector", "units", "autonomous", "staff_assigned", "staff_actual"
+            "scope_id",
+            "agency_id",
+            "year",
+            "sector",
+            "units",
+            "autonomous",
+            "staff_assigned",
+            "staff_actual",
         )
     )
 
@@ -91,7 +98,7 @@ def test_a_failed_run_keeps_the_old_snapshot_and_its_marks(demo, monkeypatch):
     RecomputeMark.objects.create(area=Area.objects.filter(level="province").first(), year=2024)
     calls = []
 
-    def broken(run, areas, years, *, nation):
+    def broken(run, areas, years, *, nation, dim):
         calls.append(1)
         raise RuntimeError("killed")
 

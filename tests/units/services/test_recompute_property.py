@@ -35,9 +35,23 @@ operation = st.tuples(
 
 
 def snapshot() -> set[tuple]:
-    fields = ("scope_id", "year", "sector", "units", "staff_assigned", "staff_vacancy")
-    deltas = ReductionDelta.objects.values_list("scope_id", "year", "kind", "created", "ceased")
+    fields = ("scope_id", "agency_id", "year", "sector", "units", "staff_assigned", "staff_vacancy")
+    deltas = ReductionDelta.objects.values_list(
+        "scope_id", "agency_id", "year", "kind", "created", "ceased"
+    )
     return set(ReductionFigure.objects.values_list(*fields)) | {("Δ", *row) for row in deltas}
+
+
+def within(scope, prefix: str = "") -> dict:
+    """The units a scope counts, walked here without the cover tables: an
+    area's (through lineage), or those an agency or the agencies below it manage."""
+    if isinstance(scope, Unit):
+        found, frontier = {scope.pk}, {scope.pk}
+        while frontier:
+            frontier = set(Unit.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            found |= frontier
+        return {f"{prefix}parent_id__in": found}
+    return {f"{prefix}area_id__in": area_ids(scope)}
 
 
 def deltas_direct(scope, year: int) -> dict[str, tuple[int, int]]:
@@ -49,7 +63,7 @@ def deltas_direct(scope, year: int) -> dict[str, tuple[int, int]]:
         restructuring__effective_on__lte=dt.date(year, 12, 31),
     )
     if scope is not None:
-        links = links.filter(unit__area_id__in=area_ids(scope))
+        links = links.filter(**within(scope, "unit__"))
     rows = links.values("restructuring__kind").annotate(
         created=Count("id", filter=Q(created=True)), ceased=Count("id", filter=Q(ceases=True))
     )
@@ -76,9 +90,12 @@ def _scenario(layout, operations):
     wards.append(CommuneFactory(parent=wards[0].parent))
     wards.append(CommuneFactory())
     wards.append(CommuneFactory(parent=wards[2].parent))
-    parent = AgencyFactory(area=wards[0].parent)
+    top = AgencyFactory(area=wards[0].parent)
+    bodies = [AgencyFactory(area=wards[0].parent, parent=top), AgencyFactory(area=wards[2].parent)]
+    parent = bodies[0]
     for i, w in enumerate(layout):
-        ServiceUnitFactory(area=wards[w], parent=parent, established_on=dt.date(2010, 1, i + 1))
+        body = bodies[i % 2]
+        ServiceUnitFactory(area=wards[w], parent=body, established_on=dt.date(2010, 1, i + 1))
     admin = UserFactory(roles=[Role.ADMIN])
     rc.recompute(trigger="manual", everything=True)
     day = dt.date(2015, 1, 1)
@@ -120,18 +137,19 @@ def _scenario(layout, operations):
     rc.recompute(trigger="manual", everything=True)
     assert snapshot() == incremental
     scopes = [None, *wards, *{w.parent for w in wards}, *{w.parent.parent for w in wards}]
+    scopes += [top, *bodies]
     for year in range(2014, 2026):
         end = dt.date(year, 12, 31)
         for scope in scopes:
             units = Unit.objects.services().active_on(end)
             figures = StaffingFigure.objects.filter(year=year, category=C.BUDGET_EMPLOYEE)
             if scope is not None:
-                units = units.filter(area_id__in=area_ids(scope))
-                figures = figures.filter(unit__area_id__in=area_ids(scope))
+                units = units.filter(**within(scope))
+                figures = figures.filter(**within(scope, "unit__"))
             row = rc.figures_of(scope, [year]).get(year)
             assert (row.units if row else 0) == units.count(), (scope, year)
             staff = figures.aggregate(n=Sum("assigned"))["n"] or 0
             assert (row.staff_assigned if row else 0) == staff, (scope, year)
-            deltas = ReductionDelta.objects.filter(year=year, scope=scope)
+            deltas = ReductionDelta.objects.filter(rc.scope_q(scope), year=year)
             stored = {d.kind: (d.created, d.ceased) for d in deltas if d.created or d.ceased}
             assert stored == deltas_direct(scope, year), (scope, year)

@@ -227,3 +227,13 @@ def test_the_charts_hold_the_tables_numbers_and_the_map_links_each_province(clie
     assert 'id="chart-data" type="application/json"' in page
     assert "vendor/chart-4.6.1.umd.min.js" in page and "<script>" not in page  # strict CSP
     assert 'id="dashboard-sectors"' in page
+
+
+def test_a_year_with_no_staffing_recorded_reads_none_not_zero(client, figures):
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    url = reverse("units:dashboard")
+    page = client.get(url, {"area": ngo_quyen.pk, "base": 2017, "year": 2023}).content.decode()
+    assert 'data-figure="staff-base">—</span>' in page
+    assert "Không có số liệu biên chế năm 2017" in page
+    page = client.get(url, {"area": ngo_quyen.pk, "base": 2018, "year": 2023}).content.decode()
+    assert 'data-figure="staff-base">331</span>' in page and 'id="staff-missing"' not in page
