@@ -124,6 +124,23 @@ def test_a_clerk_records_a_consolidation_with_one_error_on_the_way(page, shot):
     expect(page.locator("[data-figure=units-reduced]")).to_have_text(str(before - after))
     shot(page, "dashboard")
 
+    # The run that computed it is on the jobs page; the figures of the agency
+    # that manages the schools are one click from the ward's agencies.
+    page.click("#computed-at >> text=Các lượt tính số liệu")
+    expect(page.locator("#runs-table tbody tr").first).to_have_attribute("data-status", "done")
+    shot(page, "recompute-runs")
+    page.go_back()
+    page.goto(f"/figures/?agency={created.parent_id}&base=2024&year=2025")
+    expect(page.locator("#agency-scope")).to_contain_text(created.parent.area.name)
+    bodies, below = {created.parent_id}, {created.parent_id}
+    while below:
+        below = set(Unit.objects.filter(parent__in=below).values_list("pk", flat=True))
+        bodies |= below
+    under = Unit.objects.services().filter(parent__in=bodies)
+    now = under.active_on(dt.date(2025, 12, 31)).count()
+    expect(page.locator("[data-figure=units-now]")).to_have_text(str(now))
+    shot(page, "agency")
+
 
 def test_the_language_switch_turns_the_pages_english_and_back(page, shot):
     log_in(page, "lanhdao")

@@ -127,6 +127,12 @@ class ReductionFigure(models.Model):
         indexes = [
             models.Index(fields=["scope", "year", "sector"], name="figure_scope_year"),
             models.Index(fields=["agency", "year", "sector"], name="figure_agency_year"),
+            # The nation's rows, among the agencies' (whose `scope` is empty too).
+            models.Index(
+                fields=["year", "sector"],
+                condition=models.Q(scope__isnull=True, agency__isnull=True),
+                name="figure_nation_year",
+            ),
         ]
 
     def __str__(self):
@@ -179,6 +185,11 @@ class ReductionDelta(models.Model):
         indexes = [
             models.Index(fields=["scope", "year"], name="delta_scope_year"),
             models.Index(fields=["agency", "year"], name="delta_agency_year"),
+            models.Index(
+                fields=["year"],
+                condition=models.Q(scope__isnull=True, agency__isnull=True),
+                name="delta_nation_year",
+            ),
         ]
 
     def __str__(self):

@@ -152,25 +152,21 @@ def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int)
     rows = ReductionDelta.objects.filter(scope_q(area), year__gt=base_year, year__lte=year)
     totals = rows.values("kind").annotate(created=Sum("created"), ceased=Sum("ceased"))
     labels = dict(RestructuringKind.choices)
+    totals = {row["kind"]: row for row in totals.order_by()}
+    moved = totals.pop(RestructuringKind.TRANSFER, {"created": 0, "ceased": 0})
+    # Transfers in first and out last, so that the running count never dips
+    # below zero for a scope that units were moved into (a new commune's).
+    steps = [(_("Transfers in"), moved["created"], RestructuringKind.TRANSFER)]
+    for kind in sorted(totals):
+        steps.append(
+            (labels.get(kind, kind), totals[kind]["created"] - totals[kind]["ceased"], kind)
+        )
+    steps.append((_("Transfers out"), -moved["ceased"], RestructuringKind.TRANSFER))
     bars, running = [Bar(str(_("Base")), base, running=base)], base
-    transfers = {"in": 0, "out": 0}
-    for row in sorted(totals.order_by(), key=lambda r: r["kind"]):
-        kind = row["kind"]
-        if kind == RestructuringKind.TRANSFER:
-            transfers["in"] += row["created"]
-            transfers["out"] += row["ceased"]
-            continue
-        change = row["created"] - row["ceased"]
+    for label, change, kind in steps:
         if change:
             running += change
-            bars.append(Bar(str(labels.get(kind, kind)), change, kind, running))
-    for label, change in (
-        (_("Transfers in"), transfers["in"]),
-        (_("Transfers out"), -transfers["out"]),
-    ):
-        if change:
-            running += change
-            bars.append(Bar(str(label), change, RestructuringKind.TRANSFER, running))
+            bars.append(Bar(str(label), change, kind, running))
     if running != now:
         # Units registered or closed in the registry without a decision (a unit
         # recorded late with its real founding date): shown, never hidden.
