@@ -306,8 +306,13 @@ def recompute_figures(bench) -> None:
 
     bench.job("recompute_full", full)
     limit = 0.0
-    for build in (rc.figures_sql, rc.deltas_sql):  # the figures and the waterfall's
-        ctes, params = build(rc.EVERY_AREA, rc.figure_years(), nation=True)
+    cells = [
+        (build, dim)
+        for build in (rc.figures_sql, rc.deltas_sql)  # the figures and the waterfall's
+        for dim in (rc.AREAS, rc.AGENCIES)  # of the areas and nation, of the agencies
+    ]
+    for build, dim in cells:
+        ctes, params = build(rc.EVERY_AREA, rc.figure_years(), nation=dim is rc.AREAS, dim=dim)
         with transaction.atomic():
             rc.work_mem()  # the same settings as the recompute
             started = time.perf_counter()
