@@ -131,7 +131,7 @@ def _ranked(key: str):
 
 def _ranked_table(c: dict, key: str) -> tuple[list, list]:
     header = [
-        _("Scope") if key == "children" else _("Agency"),
+        _("Agency") if key == "bodies" or c["agency"] else _("Scope"),
         str(c["base"]),
         str(c["year"]),
         _("Reduced"),

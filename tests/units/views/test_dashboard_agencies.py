@@ -89,3 +89,14 @@ def test_an_area_lists_the_agencies_located_there_and_an_agency_links_its_figure
     )
     assert export.status_code == 200
     assert agency.name in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_an_agencys_child_agencies_export_under_an_agency_heading(client, figures):
+    agency = busiest_with_children()
+    url = reverse("units:dashboard_export_csv", args=["children"])
+    export = b"".join(client.get(url, {"agency": agency.pk}).streaming_content)
+    header, *rows = export.decode("utf-8-sig").splitlines()
+    assert header.startswith("Cơ quan hành chính,") and rows
+    assert {row.split(",")[0] for row in rows} <= set(
+        Unit.objects.filter(parent=agency).values_list("name", flat=True)
+    )
