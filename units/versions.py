@@ -53,7 +53,8 @@ def figures_version() -> str:
     """Everything a dashboard shows depends on: the snapshot (and targets), the
     decisions behind the waterfall, the areas' names, the marks still waiting
     (set by registry and staffing writes)."""
-    return f"{cache.get(FIGURES) or 0}:{data_version()}:{staffing_version()}"
+    found = cache.get_many([FIGURES, REGISTRY, AREAS, STAFFING])  # one round trip
+    return ":".join(str(found.get(key) or 0) for key in (FIGURES, REGISTRY, AREAS, STAFFING))
 
 
 def staffing_version() -> int:

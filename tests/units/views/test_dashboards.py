@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import queries_of
+from units import versions
 from units.models import Area, RecomputeMark, ReductionFigure, Target, User
 from units.services.recompute import recompute
 
@@ -237,3 +238,14 @@ def test_a_year_with_no_staffing_recorded_reads_none_not_zero(client, figures):
     assert "Không có số liệu biên chế năm 2017" in page
     page = client.get(url, {"area": ngo_quyen.pk, "base": 2018, "year": 2023}).content.decode()
     assert 'data-figure="staff-base">331</span>' in page and 'id="staff-missing"' not in page
+
+
+@pytest.mark.parametrize("key", [versions.REGISTRY, versions.AREAS, versions.STAFFING])
+def test_a_registry_area_or_staffing_change_shows_the_still_counting_notice(client, figures, key):
+    notice = "Các thay đổi gần đây vẫn đang được tính"
+    url = reverse("units:dashboard")
+    assert notice not in client.get(url).content.decode()
+    RecomputeMark.objects.create(area=Area.objects.filter(level="province").first(), year=2024)
+    assert notice not in client.get(url).content.decode()  # still the cached page
+    versions._bump(key)  # what each kind of write does once it commits
+    assert notice in client.get(url).content.decode()
