@@ -121,6 +121,10 @@ class Unit(FoldsName, models.Model):
         indexes = [
             models.Index(fields=["area", "kind", "established_on"], name="unit_area_kind_est"),
             models.Index(fields=["closed_on"], name="unit_closed_on"),
+            # The agencies' tree, read whole by the recompute's fingerprint.
+            models.Index(
+                fields=["id", "parent"], condition=Q(kind="agency"), name="unit_agency_tree"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
