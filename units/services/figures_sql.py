@@ -39,14 +39,21 @@ class Dimension:
     cover: str  # the table of each scope's members
     member: str  # its column matched against the key
     column: str  # the snapshot's column that holds the scope
+    staff_key: str  # the key of a staffing row's unit (an agency's own staff: itself)
 
     @property
     def areas(self) -> bool:
         return self.cover == "cover"
 
 
-AREAS = Dimension("u.area_id", "cover", "area_id", "scope_id")
-AGENCIES = Dimension("u.parent_id", "agency_cover", "member_id", "agency_id")
+AREAS = Dimension("u.area_id", "cover", "area_id", "scope_id", "u.area_id")
+AGENCIES = Dimension(
+    "u.parent_id",
+    "agency_cover",
+    "member_id",
+    "agency_id",
+    "CASE WHEN u.kind = 'agency' THEN u.id ELSE u.parent_id END",
+)
 
 
 def tables() -> dict[str, str]:
@@ -74,7 +81,7 @@ def _years(years: list[int]) -> tuple[str, list]:
     return f"y(year, day, start) AS (VALUES {rows})", params
 
 
-def _limit(scopes, nation: bool, dim: Dimension) -> tuple[str, list]:
+def _limit(scopes, nation: bool, dim: Dimension, key: str = "") -> tuple[str, list]:
     """Only the units the chosen scopes cover, unless every scope (or the
     nation, which needs them all) is recomputed. The covered ids are listed
     (not a subquery), so that the planner sees how few they are and reads the
@@ -85,7 +92,7 @@ def _limit(scopes, nation: bool, dim: Dimension) -> tuple[str, list]:
     cover = AgencyCover if dim is AGENCIES else AreaCover
     members = cover.objects.filter(scope_id__in=scopes).values_list(dim.member, flat=True)
     members = sorted(set(members)) or [0]
-    return f"AND {dim.key} IN ({', '.join(['%s'] * len(members))})", members
+    return f"AND {key or dim.key} IN ({', '.join(['%s'] * len(members))})", members
 
 
 def _rollup(scopes, nation: bool, dim: Dimension, keys: str, sums: str) -> tuple[list, list]:
@@ -129,7 +136,8 @@ def figures_sql(
     t = tables()
     y, params = _years(years)
     limit, limit_params = _limit(areas, nation, dim)
-    params += [*limit_params, *QUOTA, *limit_params, *rollup_params, ReductionFigure.ALL]
+    staff_limit, staff_params = _limit(areas, nation, dim, dim.staff_key)
+    params += [*limit_params, *QUOTA, *staff_params, *rollup_params, ReductionFigure.ALL]
     sql = f"""
         WITH {y},
         base(key_id, year, day, sector, units, autonomous, staff_assigned, staff_actual,
@@ -141,13 +149,13 @@ def figures_sql(
             WHERE u.kind = 'service' {limit}
             GROUP BY {dim.key}, y.year, y.day, u.sector
             UNION ALL
-            SELECT {dim.key}, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
+            SELECT {dim.staff_key}, f.year, y.day, u.sector, 0, 0, SUM(COALESCE(f.assigned, 0)),
                    SUM(COALESCE(f.actual, 0)),
                    SUM(CASE WHEN f.assigned > f.actual THEN f.assigned - f.actual ELSE 0 END)
             FROM {t["staffing"]} f JOIN {t["unit"]} u ON u.id = f.unit_id
             JOIN y ON y.year = f.year
-            WHERE f.category IN (%s, %s) {limit}
-            GROUP BY {dim.key}, f.year, y.day, u.sector),
+            WHERE f.category IN (%s, %s) {staff_limit}
+            GROUP BY {dim.staff_key}, f.year, y.day, u.sector),
         per_sector({COLUMNS}) AS ({" UNION ALL ".join(parts)}),
         result AS (
             SELECT {COLUMNS} FROM per_sector

@@ -112,10 +112,14 @@ def _area_scopes(marked: set[int]) -> list:
 
 
 def _agency_scopes(marked: set[int]) -> list[int]:
-    """Every agency scope above a service unit located in a marked area: a
-    change marks the area of each unit it touches (and the areas above)."""
-    bodies = Unit.objects.services().filter(area_id__in=marked).values("parent_id")
-    scopes = AgencyCover.objects.filter(member_id__in=bodies).values_list("scope_id", flat=True)
+    """Every agency scope above a service unit or an agency located in a
+    marked area (an agency's own staff count in its scopes): a change marks
+    the area of each unit it touches (and the areas above)."""
+    located = Unit.objects.filter(area_id__in=marked)
+    bodies = located.services().values("parent_id")
+    scopes = AgencyCover.objects.filter(
+        Q(member_id__in=bodies) | Q(member_id__in=located.agencies().values("pk"))
+    ).values_list("scope_id", flat=True)
     return sorted(set(scopes))
 
 

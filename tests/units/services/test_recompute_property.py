@@ -50,6 +50,12 @@ def within(scope, prefix: str = "") -> dict:
         while frontier:
             frontier = set(Unit.objects.filter(parent__in=frontier).values_list("pk", flat=True))
             found |= frontier
+        if prefix:  # staffing: the agencies' own rows too
+            return {
+                f"{prefix}pk__in": Unit.objects.filter(
+                    Q(parent_id__in=found) | Q(pk__in=found, kind="agency")
+                )
+            }
         return {f"{prefix}parent_id__in": found}
     return {f"{prefix}area_id__in": area_ids(scope)}
 
@@ -106,7 +112,10 @@ def _scenario(layout, operations):
         if kind == "staffing":
             if active:
                 row = StaffingRow(chosen[0], C.BUDGET_EMPLOYEE, assigned=pick % 50, actual=how_many)
-                staffing_save(actor=admin, year=day.year, rows=[row], about=parent)
+                # An agency's own civil servants count in its own scopes too.
+                body = bodies[pick % 2] if pick % 3 else top
+                own = StaffingRow(body.pk, C.CIVIL_SERVANT, assigned=pick % 40, actual=how_many)
+                staffing_save(actor=admin, year=day.year, rows=[row, own], about=parent)
             rc.recompute(trigger="write")
             continue
         kwargs = {"source_ids": sorted(set(chosen))}
@@ -142,7 +151,9 @@ def _scenario(layout, operations):
         end = dt.date(year, 12, 31)
         for scope in scopes:
             units = Unit.objects.services().active_on(end)
-            figures = StaffingFigure.objects.filter(year=year, category=C.BUDGET_EMPLOYEE)
+            figures = StaffingFigure.objects.filter(
+                year=year, category__in=[C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE]
+            )
             if scope is not None:
                 units = units.filter(**within(scope))
                 figures = figures.filter(**within(scope, "unit__"))
