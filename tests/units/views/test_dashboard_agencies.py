@@ -5,23 +5,13 @@ area's page and from the agency's own page."""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from units.models import AgencyCover, Restructuring, Unit, User
-from units.services.recompute import recompute
+from units.models import AgencyCover, Restructuring, Unit
 
-from .test_dashboards import shown
+from .test_dashboards import figures, shown  # noqa: F401 (the demo, recomputed)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def figures(settings, client):
-    settings.DEBUG = True
-    call_command("load_demo")
-    recompute(trigger="manual", everything=True)
-    client.force_login(User.objects.get(username="lanhdao"))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("figures")]
 
 
 def below(agency: Unit) -> set[int]:
@@ -40,7 +30,7 @@ def busiest_with_children() -> Unit:
     return max(agencies, key=lambda a: Unit.objects.services().filter(parent__in=below(a)).count())
 
 
-def test_an_agencys_figures_count_the_units_below_it_every_year(client, figures):
+def test_an_agencys_figures_count_the_units_below_it_every_year(client):
     agency = busiest_with_children()
     for base, year in ((2015, 2020), (2017, 2023), (2015, dt.date.today().year)):
         response = client.get(
@@ -63,7 +53,7 @@ def test_an_agencys_figures_count_the_units_below_it_every_year(client, figures)
     assert f"?agency={children[0].area.pk}&amp;" in page
 
 
-def test_the_waterfall_link_lists_the_agencys_decisions(client, figures):
+def test_the_waterfall_link_lists_the_agencys_decisions(client):
     agency = busiest_with_children()
     listed = client.get(reverse("units:restructuring_list"), {"agency": agency.pk})
     assert listed.status_code == 200
@@ -75,7 +65,7 @@ def test_the_waterfall_link_lists_the_agencys_decisions(client, figures):
     ) == below(agency)
 
 
-def test_an_area_lists_the_agencies_located_there_and_an_agency_links_its_figures(client, figures):
+def test_an_area_lists_the_agencies_located_there_and_an_agency_links_its_figures(client):
     agency = busiest_with_children()
     response = client.get(reverse("units:dashboard"), {"area": agency.area_id})
     bodies = shown(response, "bodies")
@@ -91,7 +81,7 @@ def test_an_area_lists_the_agencies_located_there_and_an_agency_links_its_figure
     assert agency.name in b"".join(export.streaming_content).decode("utf-8-sig")
 
 
-def test_an_agencys_child_agencies_export_under_an_agency_heading(client, figures):
+def test_an_agencys_child_agencies_export_under_an_agency_heading(client):
     agency = busiest_with_children()
     url = reverse("units:dashboard_export_csv", args=["children"])
     export = b"".join(client.get(url, {"agency": agency.pk}).streaming_content)
