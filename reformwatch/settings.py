@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -251,6 +252,12 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("schedule",),
         "options": {"expires": 55},
     },
+    # Daily at 06:00 (the portal's time zone): reminders of due recommendations.
+    "supervision-reminders": {
+        "task": "supervision.tasks.reminders",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 23 * 3600},
+    },
     "staffing-imports-cleanup": {
         "task": "units.tasks.staffing_imports_cleanup",
         "schedule": 24 * 3600,
@@ -266,5 +273,13 @@ LOGGING = {
     # django-axes logs every login at INFO; lockouts are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# E-mail for the supervision reminders: off unless EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReformWatch <no-reply@localhost>")
 
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

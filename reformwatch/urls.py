@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("supervision.urls")),
 ]
 
 handler400 = "reformwatch.views.bad_request"

@@ -12,6 +12,7 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.selectors.sessions import latest_published
 from units.selectors.units import heartbeat_last, national_headline
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 def landing(request):
     today = timezone.localdate()
-    return render(request, "landing.html", {"headline": national_headline(today)})
+    context = {"headline": national_headline(today), "published": latest_published(5)}
+    return render(request, "landing.html", context)
 
 
 def health(request):

@@ -1,5 +1,7 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string, module_has_submodule
 from django.utils.translation import gettext as _
 
 from units.demo.data import DEMO_PASSWORD
@@ -25,6 +27,11 @@ class Command(BaseCommand):
                 )
             )
         users = load_demo(with_units=not areas_only)
+        if not areas_only:
+            # Other apps' demo (supervision): units never imports them.
+            for app in apps.get_app_configs():
+                if app.name != "units" and module_has_submodule(app.module, "demo"):
+                    import_string(f"{app.name}.demo.load.load_demo")()
         self.stdout.write(self.style.SUCCESS(_("Demo data is loaded.")))
         for username, role in users:
             self.stdout.write(f"  {username:<12} {role:<16} {_('password')}: {DEMO_PASSWORD}")

@@ -1,0 +1,141 @@
+"""The report page: its header, findings and recommendations as rows that can
+be added to (a button adds blank rows; blank rows are ignored)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.forms.common import DATE_WIDGET, date_field
+from units.models import Unit
+
+from ..choices import FindingKind
+from ..services.report import FindingRow, RecommendationRow
+
+EXTRA_ROWS = 2
+
+
+class ReportHeaderForm(forms.Form):
+    report_number = forms.CharField(label=_("Report number"), max_length=100, required=False)
+    report_date = date_field(_("Report date"), required=False)
+    report_place = forms.CharField(label=_("Place of issue"), max_length=100, required=False)
+    general_info = forms.CharField(
+        label=_("General information"), widget=forms.Textarea({"rows": 3}), required=False
+    )
+    situation = forms.CharField(
+        label=_("Current situation"), widget=forms.Textarea({"rows": 4}), required=False
+    )
+    conclusions = forms.CharField(
+        label=_("Conclusions"), widget=forms.Textarea({"rows": 3}), required=False
+    )
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea({"rows": 2}), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+
+
+class RecommendationForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Addressed to"), queryset=Unit.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=_("Recommendation"), widget=forms.Textarea({"rows": 2}), required=False
+    )
+    due = forms.DateField(
+        label=_("Due date"),
+        widget=DATE_WIDGET,
+        required=False,
+        error_messages={"invalid": _("Write the date as dd/mm/yyyy.")},
+    )
+    priority = forms.BooleanField(label=_("Priority"), required=False)
+
+
+FindingFormSet = forms.formset_factory(FindingForm, extra=0)
+RecommendationFormSet = forms.formset_factory(RecommendationForm, extra=0)
+
+
+def report_forms(session, data=None, *, extra: int = EXTRA_ROWS):
+    """The header form and both row sets, bound to `data` (POST) or to the saved
+    report; `extra` blank rows for new findings and recommendations."""
+    units = session.supervised_units.all()
+    if data is None:
+        header = ReportHeaderForm(
+            initial={name: getattr(session, name) for name in ReportHeaderForm.base_fields}
+        )
+        findings = FindingFormSet(
+            prefix="findings",
+            initial=[
+                {"kind": f.kind, "text": f.text, "unit": f.unit_id} for f in session.findings.all()
+            ]
+            + [{}] * extra,
+        )
+        recs = RecommendationFormSet(
+            prefix="recommendations",
+            initial=[
+                {
+                    "id": r.pk,
+                    "unit": r.addressed_unit_id,
+                    "text": r.text,
+                    "due": r.original_due,
+                    "priority": r.priority,
+                }
+                for r in session.recommendations.all()
+            ]
+            + [{}] * extra,
+        )
+    else:
+        header = ReportHeaderForm(data)
+        findings = FindingFormSet(data, prefix="findings")
+        recs = RecommendationFormSet(data, prefix="recommendations")
+    for form in [*findings.forms, *recs.forms]:
+        form.fields["unit"].queryset = units
+    return header, findings, recs
+
+
+def is_blank(form) -> bool:
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    return not (data.get("text") or "").strip() and not data.get("id")
+
+
+def finding_rows(formset) -> list[tuple[int, FindingRow]]:
+    """(form index, row) of the findings written; blank rows dropped."""
+    rows = []
+    for i, form in enumerate(formset.forms):
+        if is_blank(form):
+            continue
+        data = form.cleaned_data
+        unit = data.get("unit")
+        rows.append((i, FindingRow(kind=data["kind"], text=data["text"], unit_id=unit and unit.pk)))
+    return rows
+
+
+def recommendation_rows(formset) -> list[tuple[int, RecommendationRow]]:
+    rows = []
+    for i, form in enumerate(formset.forms):
+        if is_blank(form):
+            continue
+        data = form.cleaned_data
+        unit = data.get("unit")
+        rows.append(
+            (
+                i,
+                RecommendationRow(
+                    unit_id=unit and unit.pk,
+                    text=data.get("text") or "",
+                    due=data.get("due"),
+                    priority=bool(data.get("priority")),
+                    pk=data.get("id"),
+                ),
+            )
+        )
+    return rows
+
+
+def with_extra_rows(data, prefixes=("findings", "recommendations"), extra=EXTRA_ROWS):
+    """The posted data with more blank rows (the "add rows" button)."""
+    data = data.copy()
+    for prefix in prefixes:
+        key = f"{prefix}-TOTAL_FORMS"
+        data[key] = str(int(data.get(key) or 0) + extra)
+    return data

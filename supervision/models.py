@@ -1,1 +1,0 @@
-"""Supervision sessions, findings and recommendations (a later issue)."""

@@ -1,0 +1,56 @@
+"""Who may do what in supervision: a body's members (supervisors) edit its
+sessions and judge the answers; clerks whose scope holds the addressed unit
+answer; plans are kept by the clerks of their area. Everyone signed in reads."""
+
+from units.choices import Role
+from units.models import User
+from units.scope import area_ids, unit_in_scope
+
+from .models import Plan, Recommendation, Session, SupervisoryBody
+
+
+def is_body_supervisor(user: User, body_id: int) -> bool:
+    """Admins, and supervisors who are members of the body."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return Role.SUPERVISOR in user.roles and user.supervisory_bodies.filter(pk=body_id).exists()
+
+
+def bodies_of(user: User):
+    """The bodies whose sessions the user may create: all for admins, their own
+    for supervisors, none for others."""
+    if user.is_authenticated and user.is_admin:
+        return SupervisoryBody.objects.all()
+    if not user.is_authenticated or Role.SUPERVISOR not in user.roles:
+        return SupervisoryBody.objects.none()
+    return user.supervisory_bodies.all()
+
+
+def may_edit_session(user: User, session: Session) -> bool:
+    return is_body_supervisor(user, session.body_id)
+
+
+def may_respond(user: User, recommendation: Recommendation) -> bool:
+    """Clerks whose scope holds the addressed unit, and admins."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return Role.CLERK in user.roles and unit_in_scope(user, recommendation.addressed_unit)
+
+
+def may_create_plan(user: User) -> bool:
+    return user.is_authenticated and (user.is_admin or Role.CLERK in user.roles)
+
+
+def may_edit_plan(user: User, plan: Plan) -> bool:
+    """Clerks whose scope covers the plan's area (national clerks all), and admins."""
+    if not may_create_plan(user):
+        return False
+    if user.is_admin or not (user.scope_area_id or user.scope_unit_id):
+        return True
+    if user.scope_area_id:
+        return plan.area_id in area_ids(user.scope_area)
+    return plan.area_id == user.scope_unit.area_id

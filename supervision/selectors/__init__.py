@@ -1,0 +1,1 @@
+"""Reads of supervision for pages, exports and the public page."""

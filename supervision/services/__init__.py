@@ -1,0 +1,1 @@
+"""Writes of supervision: keyword-only, locked, validated, audited."""

@@ -1,0 +1,228 @@
+"""What follows a recommendation: the addressee answers and may ask for a new
+due date (with a reason); the body's supervisors judge the answer, decide the
+date, move it themselves (with a reason) or escalate. Each write audited once."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.audit import audit_record, snapshot
+from units.models import User
+
+from ..choices import PENDING, SETTLED, DeadlineChangeStatus, RecommendationStatus, SessionStatus
+from ..models import DeadlineChange, Escalation, Recommendation, Response
+from ..permissions import is_body_supervisor, may_respond
+from ..versions import supervision_changed
+
+R = RecommendationStatus
+# Recommendations are sent with the report: before it, there is nothing to answer.
+SENT = (
+    SessionStatus.REPORT_FILED,
+    SessionStatus.CONCLUDED,
+    SessionStatus.FOLLOW_UP,
+)
+REC_FIELDS = ("status", "current_due", "settled_on")
+MAX_ATTACHMENT = 20 * 2**20
+ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".jpg", ".jpeg", ".png")
+
+
+def _locked(recommendation_id: int) -> Recommendation:
+    return (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("session", "addressed_unit")
+        .get(pk=recommendation_id)
+    )
+
+
+def _audit(actor, action, rec, before, extra=None) -> None:
+    after = snapshot(rec, REC_FIELDS) | (extra or {})
+    audit_record(
+        actor=actor, action=action, obj=rec, before=before, after=after, units=[rec.addressed_unit]
+    )
+    supervision_changed()
+
+
+def _check_sent(rec: Recommendation) -> None:
+    if rec.session.status not in SENT:
+        raise ValidationError(
+            _("This recommendation is not open to follow-up (the session is “%(status)s”).")
+            % {"status": SessionStatus(rec.session.status).label}
+        )
+
+
+def _check_attachment(file: UploadedFile | None) -> None:
+    if file is None:
+        return
+    if file.size > MAX_ATTACHMENT:
+        raise ValidationError({"attachment": [_("The attachment is larger than 20 MB.")]})
+    if not file.name.lower().endswith(ATTACHMENT_TYPES):
+        raise ValidationError(
+            {"attachment": [_("Attach a PDF, Word, Excel, OpenDocument or image file.")]}
+        )
+
+
+@transaction.atomic
+def response_record(
+    *,
+    actor: User,
+    recommendation_id: int,
+    date: dt.date,
+    text: str,
+    attachment: UploadedFile | None = None,
+) -> Response:
+    """The addressee's answer: the recommendation becomes "responded"."""
+    rec = _locked(recommendation_id)
+    if not may_respond(actor, rec):
+        raise PermissionDenied
+    _check_sent(rec)
+    if rec.status not in PENDING:
+        raise ValidationError(_("This recommendation is already settled."))
+    if not text.strip():
+        raise ValidationError({"text": [_("Write the answer.")]})
+    if date > timezone.localdate():
+        raise ValidationError({"date": [_("An answer cannot be dated in the future.")]})
+    _check_attachment(attachment)
+    before = snapshot(rec, REC_FIELDS)
+    response = Response(recommendation=rec, date=date, text=text.strip(), author=actor)
+    if attachment is not None:
+        response.attachment.save(attachment.name, attachment, save=False)
+    response.save()
+    rec.status = R.RESPONDED
+    rec.save(update_fields=["status"])
+    _audit(actor, "recommendation.respond", rec, before, {"response": snapshot(response)})
+    return response
+
+
+def _check_new_date(rec: Recommendation, new_due: dt.date | None, reason: str) -> None:
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("A due date never moves without a reason.")]
+    if new_due is None:
+        errors["new_due"] = [_("Give the new due date (dd/mm/yyyy).")]
+    elif new_due == rec.current_due:
+        errors["new_due"] = [_("The new date is the current due date.")]
+    elif new_due < rec.session.decision_date:
+        errors["new_due"] = [_("The due date cannot be before the session's decision.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def deadline_propose(
+    *, actor: User, recommendation_id: int, new_due: dt.date | None, reason: str
+) -> DeadlineChange:
+    """The addressee asks for a new due date, with a reason; the supervisors decide."""
+    rec = _locked(recommendation_id)
+    if not may_respond(actor, rec):
+        raise PermissionDenied
+    _check_sent(rec)
+    if rec.status not in PENDING:
+        raise ValidationError(_("This recommendation is already settled."))
+    _check_new_date(rec, new_due, reason)
+    if rec.deadline_changes.filter(status=DeadlineChangeStatus.PROPOSED).exists():
+        raise ValidationError(_("A new date is already waiting for a decision."))
+    change = DeadlineChange.objects.create(
+        recommendation=rec,
+        old_due=rec.current_due,
+        new_due=new_due,
+        reason=reason.strip(),
+        status=DeadlineChangeStatus.PROPOSED,
+        proposed_by=actor,
+    )
+    before = snapshot(rec, REC_FIELDS)
+    _audit(actor, "recommendation.propose_date", rec, before, {"change": snapshot(change)})
+    return change
+
+
+@transaction.atomic
+def deadline_decide(*, actor: User, change_id: int, accept: bool) -> DeadlineChange:
+    """The supervisors accept the proposed date (the due date moves) or reject it."""
+    change = DeadlineChange.objects.select_for_update().get(pk=change_id)
+    rec = _locked(change.recommendation_id)
+    if not is_body_supervisor(actor, rec.session.body_id):
+        raise PermissionDenied
+    if change.status != DeadlineChangeStatus.PROPOSED:
+        raise ValidationError(_("This proposal is already decided."))
+    if accept and rec.current_due != change.old_due:
+        raise ValidationError(_("The due date moved since this proposal: decide it again."))
+    before = snapshot(rec, REC_FIELDS)
+    change.status = DeadlineChangeStatus.ACCEPTED if accept else DeadlineChangeStatus.REJECTED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        rec.current_due = change.new_due
+        rec.save(update_fields=["current_due"])
+    _audit(actor, "recommendation.decide_date", rec, before, {"change": snapshot(change)})
+    return change
+
+
+@transaction.atomic
+def deadline_move(
+    *, actor: User, recommendation_id: int, new_due: dt.date | None, reason: str
+) -> DeadlineChange:
+    """The supervisors move the due date themselves, with a reason."""
+    rec = _locked(recommendation_id)
+    if not is_body_supervisor(actor, rec.session.body_id):
+        raise PermissionDenied
+    _check_sent(rec)
+    if rec.status not in PENDING:
+        raise ValidationError(_("This recommendation is already settled."))
+    _check_new_date(rec, new_due, reason)
+    before = snapshot(rec, REC_FIELDS)
+    change = DeadlineChange.objects.create(
+        recommendation=rec,
+        old_due=rec.current_due,
+        new_due=new_due,
+        reason=reason.strip(),
+        status=DeadlineChangeStatus.ACCEPTED,
+        proposed_by=actor,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    rec.current_due = new_due
+    rec.save(update_fields=["current_due"])
+    _audit(actor, "recommendation.move_date", rec, before, {"change": snapshot(change)})
+    return change
+
+
+@transaction.atomic
+def recommendation_assess(*, actor: User, recommendation_id: int, outcome: str) -> Recommendation:
+    """The supervisors judge the implementation: implemented, partly or not."""
+    rec = _locked(recommendation_id)
+    if not is_body_supervisor(actor, rec.session.body_id):
+        raise PermissionDenied
+    _check_sent(rec)
+    if outcome not in SETTLED:
+        raise ValidationError({"outcome": [_("Choose implemented, partly or not implemented.")]})
+    if rec.status not in PENDING:
+        raise ValidationError(_("This recommendation is already settled."))
+    before = snapshot(rec, REC_FIELDS)
+    rec.status, rec.settled_on = outcome, timezone.localdate()
+    rec.save(update_fields=["status", "settled_on"])
+    _audit(actor, "recommendation.assess", rec, before)
+    return rec
+
+
+@transaction.atomic
+def escalation_record(
+    *, actor: User, recommendation_id: int, kind: str, date: dt.date, note: str
+) -> Escalation:
+    """One step up the ladder (reminder … report to the council)."""
+    rec = _locked(recommendation_id)
+    if not is_body_supervisor(actor, rec.session.body_id):
+        raise PermissionDenied
+    _check_sent(rec)
+    if rec.status not in PENDING:
+        raise ValidationError(_("This recommendation is already settled."))
+    escalation = Escalation(
+        recommendation=rec, kind=kind, date=date, note=note.strip(), actor=actor
+    )
+    escalation.full_clean()
+    escalation.save()
+    before = snapshot(rec, REC_FIELDS)
+    _audit(actor, "recommendation.escalate", rec, before, {"escalation": snapshot(escalation)})
+    return escalation

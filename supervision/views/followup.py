@@ -1,0 +1,133 @@
+"""Follow-up: every recommendation with the tables that count them, the overdue
+list, the recommendations addressed to a clerk's scope, their exports, and
+the bell's notices."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units import exports
+from units.views.common import paginate
+
+from ..filters import RecommendationFilter
+from ..models import Notification, Recommendation, Session
+from ..selectors.followup import addressed_to, followup_tables, overdue_rows, recommendation_rows
+from ..services.notifications import notifications_read
+from ..versions import supervision_version
+
+
+def _filtered(request, base=None):
+    """The recommendations the URL's filters select (all if they are invalid)."""
+    base = Recommendation.objects.all() if base is None else base
+    filters = RecommendationFilter(request.GET or None, queryset=base)
+    if filters.is_bound and filters.is_valid():
+        return filters, filters.qs
+    return filters, base
+
+
+def _sessions_of(queryset):
+    return Session.objects.filter(pk__in=queryset.values("session_id"))
+
+
+@login_required
+def followup(request):
+    today = timezone.localdate()
+    filters, queryset = _filtered(request)
+    rows = recommendation_rows(queryset).order_by("current_due", "pk")
+    context = {
+        "filters": filters,
+        "today": today,
+        "tables": followup_tables(queryset, _sessions_of(queryset), today),
+        **paginate(request, rows, version=f"s{supervision_version()}:{today}"),
+    }
+    return render(request, "supervision/followup.html", context)
+
+
+@login_required
+def overdue(request):
+    today = timezone.localdate()
+    filters, queryset = _filtered(request)
+    context = {
+        "filters": filters,
+        "today": today,
+        **paginate(
+            request, overdue_rows(today, queryset), version=f"s{supervision_version()}:{today}"
+        ),
+    }
+    return render(request, "supervision/overdue.html", context)
+
+
+@login_required
+def ours(request):
+    """Recommendations addressed to units of the user's scope."""
+    today = timezone.localdate()
+    filters, queryset = _filtered(request, addressed_to(request.user))
+    rows = recommendation_rows(queryset.pending()).order_by("current_due", "pk")
+    context = {"filters": filters, "today": today, **paginate(request, rows)}
+    return render(request, "supervision/ours.html", context)
+
+
+def _export_rows(rows, today):
+    for rec in rows.iterator(chunk_size=2000):
+        yield [
+            rec.session.body.name,
+            rec.session.decision_number,
+            rec.session.decision_date,
+            str(rec.addressed_unit),
+            rec.text,
+            rec.get_status_display(),
+            "x" if rec.priority else "",
+            rec.original_due,
+            rec.current_due,
+            rec.expected_due,
+            rec.days_overdue(today) or None,
+        ]
+
+
+@login_required
+def export(request, fmt: str, which: str):
+    """The list as filtered (all or overdue), in CSV or XLSX."""
+    today = timezone.localdate()
+    _filters, queryset = _filtered(request)
+    if which == "overdue":
+        rows = overdue_rows(today, queryset)
+    else:
+        rows = recommendation_rows(queryset).order_by("current_due", "pk")
+    header = [
+        _("Body"),
+        _("Decision number"),
+        _("Decision date"),
+        _("Addressed to"),
+        _("Recommendation"),
+        _("Status"),
+        _("Priority"),
+        _("Original due date"),
+        _("Current due date"),
+        _("Expected date"),
+        _("Days overdue"),
+    ]
+    name = f"kien-nghi-{which}-{today:%Y%m%d}"
+    if fmt == "csv":
+        return exports.csv_response(name, header, _export_rows(rows, today))
+    return exports.xlsx_response(name, header, _export_rows(rows, today))
+
+
+@login_required
+def notifications(request):
+    notices = (
+        Notification.objects.filter(user=request.user)
+        .select_related("recommendation__addressed_unit", "recommendation__session__body")
+        .order_by("read_at", "-created_at")
+    )
+    context = {"today": timezone.localdate(), **paginate(request, notices)}
+    return render(request, "supervision/notifications.html", context)
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()] or None
+    notifications_read(actor=request.user, ids=ids)
+    return redirect("supervision:notifications")
