@@ -49,13 +49,14 @@ def followup(request):
 def overdue(request):
     today = timezone.localdate()
     filters, queryset = _filtered(request)
+    version = f"s{supervision_version()}:{today}"
     context = {
         "filters": filters,
         "today": today,
-        **paginate(
-            request, overdue_rows(today, queryset), version=f"s{supervision_version()}:{today}"
-        ),
+        **paginate(request, overdue_rows(today, queryset), version=version),
     }
+    for rec in context["page"]:
+        rec.days_overdue_on = rec.days_overdue(today)
     return render(request, "supervision/overdue.html", context)
 
 

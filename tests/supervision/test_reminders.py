@@ -1,0 +1,139 @@
+"""The daily job: reminders 15, 7 and 3 days ahead and on the day a
+recommendation becomes overdue, to the addressed scope's clerks and the body's
+supervisors; running it twice notifies once."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from supervision.choices import SessionStatus
+from supervision.models import Notification
+from supervision.services.notifications import kind_for, reminders_send
+from supervision.tasks import reminders
+from units.models import AuditEntry
+
+from .conftest import make_session
+
+TODAY = dt.date(2024, 6, 1)
+
+
+@pytest.fixture
+def due_in(body, supervisor, unit):
+    """A recommendation to `unit` due `days` after TODAY."""
+
+    def make(days):
+        session = make_session(
+            body,
+            supervisor,
+            [unit],
+            status=SessionStatus.REPORT_FILED,
+            due=TODAY + dt.timedelta(days=days),
+            decided=dt.date(2024, 1, 2),
+        )
+        return session.recommendations.get()
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "days,kind",
+    [
+        (16, None),
+        (15, "due_15"),
+        (8, "due_15"),
+        (7, "due_7"),
+        (4, "due_7"),
+        (3, "due_3"),
+        (0, "due_3"),
+        (-1, "overdue"),
+        (-7, "overdue"),
+        (-8, None),
+    ],
+)
+def test_the_reminder_windows(days, kind):
+    assert kind_for(TODAY + dt.timedelta(days=days), TODAY) == kind
+
+
+def test_it_notifies_the_scopes_clerks_and_the_bodys_supervisors_once(
+    due_in, clerk, outsider_clerk, supervisor, other_supervisor
+):
+    rec = due_in(7)
+    assert reminders_send(today=TODAY) == 2
+    assert reminders_send(today=TODAY) == 0  # the same day again: nothing new
+    notices = Notification.objects.filter(recommendation=rec)
+    assert sorted(notices.values_list("user__username", flat=True)) == ["clerk", "supervisor"]
+    assert set(notices.values_list("kind", flat=True)) == {"due_7"}
+    assert AuditEntry.objects.filter(action="supervision.reminders").count() == 1
+
+
+def test_each_window_notifies_once_as_the_date_comes(due_in, clerk):
+    rec = due_in(15)
+    for day in range(0, 17):
+        reminders_send(today=TODAY + dt.timedelta(days=day))
+        reminders_send(today=TODAY + dt.timedelta(days=day))
+    kinds = sorted(Notification.objects.filter(user=clerk).values_list("kind", flat=True))
+    assert kinds == ["due_15", "due_3", "due_7", "overdue"]
+    assert Notification.objects.get(user=clerk, kind="overdue").due_on == rec.current_due
+
+
+def test_settled_and_far_recommendations_are_left_alone(due_in, clerk):
+    rec = due_in(3)
+    rec.status = "implemented"
+    rec.save()
+    due_in(40)
+    assert reminders_send(today=TODAY) == 0
+
+
+def test_a_moved_due_date_reminds_again(due_in, clerk):
+    rec = due_in(3)
+    reminders_send(today=TODAY)
+    rec.current_due = TODAY + dt.timedelta(days=10)
+    rec.save()
+    reminders_send(today=TODAY)
+    assert Notification.objects.filter(user=clerk).count() == 2
+
+
+def test_e_mail_goes_out_when_configured(
+    due_in, clerk, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = "smtp.example.test"
+    clerk.email = "clerk@example.test"
+    clerk.save()
+    due_in(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(today=TODAY)
+    assert [m.to for m in mail.outbox] == [["clerk@example.test"]]
+    assert "Gửi báo cáo giải trình bổ sung." in mail.outbox[0].body
+
+
+def test_no_e_mail_without_configuration(due_in, clerk, django_capture_on_commit_callbacks):
+    clerk.email = "clerk@example.test"
+    clerk.save()
+    due_in(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(today=TODAY)
+    assert mail.outbox == []
+
+
+def test_the_task_runs_the_job_for_today(due_in, clerk):
+    due_in((timezone.localdate() - TODAY).days + 3)
+    reminders()
+    assert Notification.objects.filter(user=clerk, kind="due_3").exists()
+
+
+def test_the_bell_shows_the_unread_count_and_clears(client, due_in, clerk):
+    due_in(-1)
+    reminders_send(today=TODAY)
+    client.force_login(clerk)
+    page = client.get(reverse("supervision:notifications")).content.decode()
+    assert 'data-unread="1"' in page
+    client.post(reverse("supervision:notifications_read"))
+    cache.clear()  # the bell's count is forgotten on commit; tests roll back
+    assert (
+        'data-unread="1"' not in client.get(reverse("supervision:notifications")).content.decode()
+    )
+    assert Notification.objects.get(user=clerk).read_at is not None
