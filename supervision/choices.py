@@ -3,6 +3,7 @@ findings, recommendations and what happens to them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BodyKind(models.TextChoices):
@@ -31,7 +32,7 @@ class SessionStatus(models.TextChoices):
     REPORT_FILED = "report_filed", _("Report filed")
     CONCLUDED = "concluded", _("Concluded")
     FOLLOW_UP = "follow_up", _("Follow-up")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("session status", "Closed")
 
 
 class FindingKind(models.TextChoices):
@@ -42,7 +43,7 @@ class FindingKind(models.TextChoices):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("recommendation status", "Open")
     RESPONDED = "responded", _("Responded")
     IMPLEMENTED = "implemented", _("Implemented")
     PARTLY = "partly", _("Partly implemented")

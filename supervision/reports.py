@@ -35,6 +35,11 @@ def date_in_words(place: str, day: dt.date) -> str:
     return f"{place}, {text}" if place else text.capitalize()
 
 
+def _subject(topic: str) -> str:
+    """The topic as it reads after "Kết quả giám sát": "việc …", not "Việc …"."""
+    return topic[:1].lower() + topic[1:]
+
+
 def report_context(session: Session) -> dict:
     """What the report shows, section by section."""
     findings = findings_by_kind(session)
@@ -42,7 +47,7 @@ def report_context(session: Session) -> dict:
         "session": session,
         "motto": MOTTO,
         "dated": date_in_words(session.report_place, session.report_date),
-        "title": f"BÁO CÁO\nKết quả giám sát {session.topic}",
+        "subject": _subject(session.topic),
         "achievements": findings.get(FindingKind.ACHIEVEMENT, []),
         "shortcomings": findings.get(FindingKind.SHORTCOMING, []),
         "causes": findings.get(FindingKind.CAUSE, []),
@@ -103,7 +108,7 @@ def report_docx(session: Session) -> bytes:
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     _heading_block(doc, session, context["dated"])
     _paragraph(doc, "BÁO CÁO", bold=True, center=True, size=14)
-    _paragraph(doc, f"Kết quả giám sát {session.topic}", bold=True, center=True)
+    _paragraph(doc, f"Kết quả giám sát {context['subject']}", bold=True, center=True)
     _paragraph(
         doc,
         f"(Theo Quyết định số {session.decision_number} ngày {session.decision_date:%d/%m/%Y})",

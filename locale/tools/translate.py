@@ -1,7 +1,8 @@
 """Fill the Vietnamese catalogue from a dict of translations and clear guesses.
 
 Usage: python locale/tools/translate.py TRANSLATIONS.py
-The file defines T = {msgid: msgstr}. Fuzzy guesses left by makemessages are
+The file defines T = {msgid: msgstr}; a msgid with a context is keyed
+(msgctxt, msgid). Fuzzy guesses left by makemessages are
 dropped in both catalogues (English falls back to the msgid)."""
 
 import runpy
@@ -18,11 +19,12 @@ for lang in ("vi", "en"):
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
-        if lang == "vi" and entry.msgid in T:
+        key = (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid
+        if lang == "vi" and key in T:
             if entry.msgid_plural:  # Vietnamese has one form
-                entry.msgstr_plural = {0: T[entry.msgid]}
+                entry.msgstr_plural = {0: T[key]}
             else:
-                entry.msgstr = T[entry.msgid]
+                entry.msgstr = T[key]
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         elif "fuzzy" in entry.flags:

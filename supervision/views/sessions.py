@@ -2,6 +2,7 @@
 page with its deadlines and states, working sessions, publishing."""
 
 from django.contrib import messages
+from django.db.models import F
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -85,16 +86,17 @@ def session_edit(request, pk: int):
 @login_required
 def unit_pick(request):
     """The type-ahead of the session form: units matching the search, as boxes
-    to tick (the ones already chosen are left out)."""
+    to tick (the ones already chosen are left out). Units closed since count
+    too: a session examines years past (a district's committee closed in 2025)."""
     query = request.GET.get("q", "").strip()
     chosen = [pk for pk in map(parse_id, request.GET.getlist("units")) if pk]
     units = []
     if len(query) >= 2:
         units = list(
-            Unit.objects.filter(search_q(query), closed_on__isnull=True)
+            Unit.objects.filter(search_q(query))
             .exclude(pk__in=chosen)
             .select_related("area")
-            .order_by("name_folded")[:PICK_LIMIT]
+            .order_by(F("closed_on").desc(nulls_first=True), "name_folded")[:PICK_LIMIT]
         )
     return render(request, "supervision/_unit_options.html", {"units": units, "query": query})
 

@@ -33,7 +33,7 @@ def test_it_refuses_every_invalid_transition_with_a_message(
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as refused:
         session_transition(actor=supervisor, session_id=session.pk, target=target)
-    assert "cannot become" in refused.value.messages[0] or "không thể" in refused.value.messages[0]
+    assert "không thể chuyển sang" in refused.value.messages[0]
     session.refresh_from_db()
     assert session.status == current
     assert AuditEntry.objects.count() == before
@@ -55,10 +55,10 @@ def test_it_walks_the_whole_lifecycle_each_step_audited_once(body, supervisor, u
 @pytest.mark.parametrize(
     "status,target,words",
     [
-        (S.PLANNED, S.NOTIFIED, "supervised unit"),
-        (S.NOTIFIED, S.IN_PROGRESS, "working session"),
-        (S.IN_PROGRESS, S.REPORT_FILED, "report"),
-        (S.FOLLOW_UP, S.CLOSED, "still waiting"),
+        (S.PLANNED, S.NOTIFIED, "đối tượng chịu giám sát"),
+        (S.NOTIFIED, S.IN_PROGRESS, "buổi làm việc"),
+        (S.IN_PROGRESS, S.REPORT_FILED, "lập báo cáo"),
+        (S.FOLLOW_UP, S.CLOSED, "Còn kiến nghị"),
     ],
 )
 def test_it_refuses_a_step_whose_content_is_missing(body, supervisor, unit, status, target, words):
