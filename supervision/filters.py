@@ -29,9 +29,7 @@ class RecommendationFilter(django_filters.FilterSet):
     body = django_filters.ModelChoiceFilter(
         label=_("Body"), field_name="session__body", queryset=SupervisoryBody.objects.all()
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year"), choices=year_choices, coerce=int, method="filter_year"
-    )
+    year = django_filters.ChoiceFilter(label=_("Year"), choices=year_choices, method="filter_year")
     area = django_filters.ModelChoiceFilter(
         label=_("Addressed scope (and below)"),
         queryset=Area.objects.all(),
@@ -63,7 +61,7 @@ class RecommendationFilter(django_filters.FilterSet):
         )
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(session__decision_date__year=value)
+        return queryset.filter(session__decision_date__year=int(value))
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(addressed_unit__area_id__in=area_ids(value))
@@ -80,11 +78,8 @@ class RecommendationFilter(django_filters.FilterSet):
 class SessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=SupervisoryBody.objects.all())
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year"),
-        choices=year_choices,
-        coerce=int,
-        field_name="decision_date__year",
+    year = django_filters.ChoiceFilter(
+        label=_("Year"), choices=year_choices, field_name="decision_date__year"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SessionStatus.choices)
 

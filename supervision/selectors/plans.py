@@ -26,8 +26,9 @@ def plan_progress(tasks: list[PlanTask]) -> float | None:
 
 
 def responsible_choices(area: Area | None) -> QuerySet[Unit]:
-    """Agencies that may be responsible for a task: those of the plan's area."""
-    agencies = Unit.objects.agencies().filter(closed_on__isnull=True)
-    if area is not None:
-        agencies = agencies.filter(area_id__in=area_ids(area))
+    """Agencies that may be responsible for a task: those of the plan's area
+    (none until the area is chosen: the whole country's would be thousands)."""
+    if area is None:
+        return Unit.objects.none()
+    agencies = Unit.objects.agencies().filter(area_id__in=area_ids(area))
     return agencies.select_related("area").order_by("name_folded")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units import exports
+from units.scope import reads_own_scope_only, scope_q
 from units.views.common import paginate
 
 from ..filters import RecommendationFilter
@@ -19,8 +20,11 @@ from ..versions import supervision_version
 
 
 def _filtered(request, base=None):
-    """The recommendations the URL's filters select (all if they are invalid)."""
+    """The recommendations the URL's filters select (all if they are invalid),
+    within what the user reads (an official: those addressed to their scope)."""
     base = Recommendation.objects.all() if base is None else base
+    if reads_own_scope_only(request.user):
+        base = base.filter(scope_q(request.user, "addressed_unit__"))
     filters = RecommendationFilter(request.GET or None, queryset=base)
     if filters.is_bound and filters.is_valid():
         return filters, filters.qs

@@ -2,9 +2,9 @@
 page with its deadlines and states, working sessions, publishing."""
 
 from django.contrib import messages
-from django.db.models import F
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
