@@ -59,6 +59,7 @@ urlpatterns = [
         name="response_file",
     ),
     path("notifications/", followup.notifications, name="notifications"),
+    path("notifications/bell/", followup.bell, name="bell"),
     path("notifications/read/", followup.notifications_mark_read, name="notifications_read"),
     path("plans/", plans.plans, name="plans"),
     path("plans/new/", plans.plan_edit, name="plan_new"),

@@ -3,6 +3,7 @@ list, the recommendations addressed to a clerk's scope, their exports, and
 the bell's notices."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from units.views.common import paginate
 from ..filters import RecommendationFilter
 from ..models import Notification, Recommendation, Session
 from ..selectors.followup import addressed_to, followup_tables, overdue_rows, recommendation_rows
-from ..services.notifications import notifications_read
+from ..services.notifications import notifications_read, unread_count
 from ..versions import supervision_version
 
 
@@ -117,6 +118,14 @@ def export(request, fmt: str, which: str):
     if fmt == "csv":
         return exports.csv_response(name, header, _export_rows(rows, today))
     return exports.xlsx_response(name, header, _export_rows(rows, today))
+
+
+@login_required
+def bell(request):
+    """The bell with the unread count, loaded by htmx after the page (so that no
+    page pays for it); cached until the user's notices change."""
+    count = cache.get_or_set(f"bell:{request.user.pk}", lambda: unread_count(request.user), 3600)
+    return render(request, "supervision/_bell.html", {"bell": count})
 
 
 @login_required

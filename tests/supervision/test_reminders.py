@@ -129,8 +129,8 @@ def test_the_bell_shows_the_unread_count_and_clears(client, due_in, clerk):
     due_in(-1)
     reminders_send(today=TODAY)
     client.force_login(clerk)
-    page = client.get(reverse("supervision:notifications")).content.decode()
-    assert 'data-unread="1"' in page
+    bell = client.get(reverse("supervision:bell")).content.decode()
+    assert 'data-unread="1"' in bell
     client.post(reverse("supervision:notifications_read"))
     cache.clear()  # the bell's count is forgotten on commit; tests roll back
     assert (
