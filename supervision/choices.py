@@ -35,6 +35,12 @@ class SessionStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("session status", "Closed")
 
 
+# Recommendations are sent with the report: from then on the addressee may act
+# on them, reminders go out and the lists count them; before, they are drafts.
+ACTIONABLE = (SessionStatus.REPORT_FILED, SessionStatus.CONCLUDED, SessionStatus.FOLLOW_UP)
+SENT = (*ACTIONABLE, SessionStatus.CLOSED)
+
+
 class FindingKind(models.TextChoices):
     ACHIEVEMENT = "achievement", _("Achievement")
     SHORTCOMING = "shortcoming", _("Shortcoming")

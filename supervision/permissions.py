@@ -2,9 +2,11 @@
 sessions and judge the answers; clerks whose scope holds the addressed unit
 answer; plans are kept by the clerks of their area. Everyone signed in reads."""
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from units.choices import Role
-from units.models import User
-from units.scope import area_ids, unit_in_scope
+from units.models import Unit, User
+from units.scope import area_ids, reads_own_scope_only, scope_q, unit_in_scope
 
 from .models import Plan, Recommendation, Session, SupervisoryBody
 
@@ -39,6 +41,52 @@ def may_respond(user: User, recommendation: Recommendation) -> bool:
     if user.is_admin:
         return True
     return Role.CLERK in user.roles and unit_in_scope(user, recommendation.addressed_unit)
+
+
+def _official_in_scope(user: User) -> bool:
+    """An official with a scope: reads only what concerns it."""
+    return reads_own_scope_only(user) and bool(user.scope_area_id or user.scope_unit_id)
+
+
+def visible_sessions(user: User, queryset: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions a user reads: all, or for an official with a scope those of a
+    body of that scope or at a unit inside it."""
+    if not _official_in_scope(user):
+        return queryset
+    at_units = Session.supervised_units.through.objects.filter(
+        session=OuterRef("pk"), unit__in=Unit.objects.filter(scope_q(user))
+    )
+    of_body = Q(body__area_id__in=area_ids(user.scope_area)) if user.scope_area_id else Q()
+    if not user.scope_area_id:
+        return queryset.filter(Exists(at_units))
+    return queryset.filter(Exists(at_units) | of_body)
+
+
+def may_read_session(user: User, session: Session) -> bool:
+    if not user.is_authenticated:
+        return False
+    return visible_sessions(user, Session.objects.filter(pk=session.pk)).exists()
+
+
+def may_read_recommendation(user: User, recommendation: Recommendation) -> bool:
+    """Everyone signed in but an official outside the addressed unit's scope."""
+    if not user.is_authenticated:
+        return False
+    if not _official_in_scope(user):
+        return True
+    return unit_in_scope(user, recommendation.addressed_unit)
+
+
+def may_read_attachment(user: User, recommendation: Recommendation) -> bool:
+    """An answer's attachment: the addressee's clerks, the body's supervisors,
+    officials of the scope and admins."""
+    if not user.is_authenticated:
+        return False
+    if may_respond(user, recommendation) or is_body_supervisor(
+        user, recommendation.session.body_id
+    ):
+        return True
+    return Role.OFFICIAL in user.roles and unit_in_scope(user, recommendation.addressed_unit)
 
 
 def may_create_plan(user: User) -> bool:

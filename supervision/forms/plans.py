@@ -9,6 +9,7 @@ from units.models import Area, Unit
 
 from ..choices import TaskStatus
 from ..services.plans import TaskRow
+from .report import MAX_ROWS, share_choices
 
 EXTRA_TASKS = 2
 
@@ -54,7 +55,7 @@ class TaskForm(forms.Form):
     )
 
 
-TaskFormSet = forms.formset_factory(TaskForm, extra=0)
+TaskFormSet = forms.formset_factory(TaskForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
 def task_formset(plan=None, data=None, *, agencies):
@@ -75,8 +76,7 @@ def task_formset(plan=None, data=None, *, agencies):
                 for t in plan.tasks.all()
             ]
         formset = TaskFormSet(prefix="tasks", initial=initial + [{}] * EXTRA_TASKS)
-    for form in formset.forms:
-        form.fields["responsible_unit"].queryset = agencies
+    share_choices(formset.forms, "responsible_unit", agencies)
     return formset
 
 

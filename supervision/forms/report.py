@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms.common import DATE_WIDGET, date_field
 from units.models import Unit
+from units.text import parse_id
 
 from ..choices import FindingKind
 from ..services.report import FindingRow, RecommendationRow
 
 EXTRA_ROWS = 2
+MAX_ROWS = 500  # rows a page may hold (a tampered count is capped)
 
 
 class ReportHeaderForm(forms.Form):
@@ -51,8 +53,12 @@ class RecommendationForm(forms.Form):
     priority = forms.BooleanField(label=_("Priority"), required=False)
 
 
-FindingFormSet = forms.formset_factory(FindingForm, extra=0)
-RecommendationFormSet = forms.formset_factory(RecommendationForm, extra=0)
+FindingFormSet = forms.formset_factory(
+    FindingForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+)
+RecommendationFormSet = forms.formset_factory(
+    RecommendationForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+)
 
 
 def report_forms(session, data=None, *, extra: int = EXTRA_ROWS):
@@ -88,8 +94,7 @@ def report_forms(session, data=None, *, extra: int = EXTRA_ROWS):
         header = ReportHeaderForm(data)
         findings = FindingFormSet(data, prefix="findings")
         recs = RecommendationFormSet(data, prefix="recommendations")
-    for form in [*findings.forms, *recs.forms]:
-        form.fields["unit"].queryset = units
+    share_choices([*findings.forms, *recs.forms], "unit", units)
     return header, findings, recs
 
 
@@ -137,5 +142,14 @@ def with_extra_rows(data, prefixes=("findings", "recommendations"), extra=EXTRA_
     data = data.copy()
     for prefix in prefixes:
         key = f"{prefix}-TOTAL_FORMS"
-        data[key] = str(int(data.get(key) or 0) + extra)
+        data[key] = str(min((parse_id(data.get(key)) or 0) + extra, MAX_ROWS))
     return data
+
+
+def share_choices(forms_, field: str, queryset) -> None:
+    """One query for a select repeated on every row: the options are read once,
+    each row keeps the queryset to check what is posted."""
+    options = [("", "---------"), *((unit.pk, str(unit)) for unit in queryset)]
+    for form in forms_:
+        form.fields[field].queryset = queryset
+        form.fields[field].widget.choices = options

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms.common import date_field
 from units.models import Unit, User
+from units.text import parse_id
 
 from ..choices import SessionKind
 from ..models import SupervisoryBody
@@ -22,7 +23,7 @@ class UnitChoices(forms.CheckboxSelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        ids = [int(v) for v in (value or []) if str(v).isdigit()]
+        ids = [pk for pk in map(parse_id, value or []) if pk]
         found = Unit.objects.select_related("area").in_bulk(ids)
         context["widget"]["chosen"] = [found[i] for i in ids if i in found]
         return context

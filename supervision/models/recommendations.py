@@ -12,6 +12,7 @@ from units.models import Unit
 
 from ..choices import (
     PENDING,
+    SENT,
     DeadlineChangeStatus,
     EscalationKind,
     NotificationKind,
@@ -21,12 +22,16 @@ from .sessions import Session
 
 
 class RecommendationQuerySet(models.QuerySet):
+    def sent(self):
+        """Sent with the session's report (the drafts of a running session left out)."""
+        return self.filter(session__status__in=SENT)
+
     def pending(self):
-        return self.filter(status__in=PENDING)
+        return self.sent().filter(status__in=PENDING)
 
     def overdue(self, today: dt.date):
-        """Open past the current due date: derived from the date, never stored."""
-        return self.filter(status=RecommendationStatus.OPEN, current_due__lt=today)
+        """Sent, open, past the current due date: derived from the date, never stored."""
+        return self.sent().filter(status=RecommendationStatus.OPEN, current_due__lt=today)
 
 
 class Recommendation(models.Model):

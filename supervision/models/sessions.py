@@ -4,6 +4,7 @@ report; the legal rules that set each step's deadline."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,20 @@ class LegalRule(models.Model):
 
     def __str__(self):
         return f"{self.law} · {self.get_step_display()} · {self.days}"
+
+    def clean(self):
+        """Two rules for one step and kind of body never apply on the same day."""
+        if not (self.valid_from and self.step):
+            return
+        end = self.valid_to or dt.date.max
+        clash = LegalRule.objects.filter(step=self.step, body_kind=self.body_kind).exclude(
+            pk=self.pk
+        )
+        clash = clash.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if clash.filter(valid_from__lte=end).exists():
+            raise ValidationError(
+                _("Another rule for this step and kind of body applies in the same period.")
+            )
 
     def applies_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -133,6 +133,16 @@ def tally_by_province(queryset: QuerySet, today: dt.date) -> list[Tally]:
     return sorted(_tallies(rows, names), key=lambda t: (t.rate is None, -(t.rate or 0), t.label))
 
 
+def tally_by_year(queryset: QuerySet, today: dt.date) -> list[Tally]:
+    """The recommendations by the year of their session's decision, latest first."""
+    rows = list(
+        queryset.values(key=ExtractYear("session__decision_date"))
+        .annotate(**_tally_aggregates(today))
+        .order_by("-key")
+    )
+    return _tallies(rows, {row["key"]: str(row["key"]) for row in rows})
+
+
 @dataclasses.dataclass
 class SessionCount:
     body: str
@@ -170,6 +180,7 @@ def followup_tables(queryset: QuerySet, sessions: QuerySet, today: dt.date) -> d
         return {
             "by_body": by_body,
             "by_province": tally_by_province(queryset, today),
+            "by_year": tally_by_year(queryset, today),
             "per_year": sessions_per_year(sessions),
             "total": total,
         }

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ..models import Notification, Recommendation
 from ..versions import bells_changed
 
 K = NotificationKind
+REMINDERS_LOCK = 0x5E_4E11  # the advisory lock key of the reminders run
 # Each kind covers the days up to the next one, so a day the job did not run is
 # caught up the next day; an overdue notice is sent for a week at most, not for
 # every recommendation that was ever late.
@@ -73,7 +74,8 @@ def reminders_send(*, today: dt.date | None = None) -> int:
             current_due__lte=today + dt.timedelta(days=high),
         )
     due = (
-        Recommendation.objects.filter(window, status=RecommendationStatus.OPEN)
+        Recommendation.objects.sent()
+        .filter(window, status=RecommendationStatus.OPEN)
         .values_list(
             "pk", "current_due", "addressed_unit_id", "addressed_unit__area_id", "session__body_id"
         )
@@ -84,9 +86,10 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         return 0
     members = defaultdict(set)
     bodies = {row[4] for row in due}
-    for body_id, user_id in User.supervisory_bodies.through.objects.filter(
-        supervisorybody_id__in=bodies
-    ).values_list("supervisorybody_id", "user_id"):
+    supervisors = User.supervisory_bodies.through.objects.filter(
+        supervisorybody_id__in=bodies, user__is_active=True, user__groups__name=Role.SUPERVISOR
+    )
+    for body_id, user_id in supervisors.values_list("supervisorybody_id", "user_id"):
         members[body_id].add(user_id)
     clerks = Clerks()
     wanted = []
@@ -101,8 +104,12 @@ def reminders_send(*, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def _create(wanted: list[Notification]) -> int:
-    """Insert the notices not yet sent (the unique key skips the others) and
-    e-mail the new ones."""
+    """Insert the notices not yet sent and e-mail the new ones. Runs one at a
+    time (a transaction-scoped advisory lock on PostgreSQL; SQLite writes one
+    transaction at a time anyway), so two runs at once notify and e-mail once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK])
     recs = {n.recommendation_id for n in wanted}
     sent = set(
         Notification.objects.filter(recommendation_id__in=recs).values_list(
@@ -110,8 +117,7 @@ def _create(wanted: list[Notification]) -> int:
         )
     )
     new = [n for n in wanted if (n.user_id, n.recommendation_id, n.kind, n.due_on) not in sent]
-    # Another run at the same moment may insert some first: the constraint wins.
-    Notification.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    Notification.objects.bulk_create(new, batch_size=2000)
     bells_changed({n.user_id for n in new})
     if settings.EMAIL_HOST and new:
         transaction.on_commit(lambda: _mail(new))

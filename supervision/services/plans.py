@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from units.audit import audit_record, snapshot
@@ -75,7 +75,13 @@ def plan_save(*, actor: User, plan_id: int | None, data: dict, tasks: list[TaskR
         built.append(task)
     if errors:
         raise ValidationError(errors)
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:  # the same number saved meanwhile
+        raise ValidationError(
+            {"number": [_("This area already has a plan with this number.")]}
+        ) from None
     plan.tasks.all().delete()
     for task in built:
         task.plan = plan

@@ -13,18 +13,19 @@ from django.utils.translation import gettext as _
 from units.audit import audit_record, snapshot
 from units.models import User
 
-from ..choices import PENDING, SETTLED, DeadlineChangeStatus, RecommendationStatus, SessionStatus
+from ..choices import (
+    ACTIONABLE,
+    PENDING,
+    SETTLED,
+    DeadlineChangeStatus,
+    RecommendationStatus,
+    SessionStatus,
+)
 from ..models import DeadlineChange, Escalation, Recommendation, Response
 from ..permissions import is_body_supervisor, may_respond
 from ..versions import supervision_changed
 
 R = RecommendationStatus
-# Recommendations are sent with the report: before it, there is nothing to answer.
-SENT = (
-    SessionStatus.REPORT_FILED,
-    SessionStatus.CONCLUDED,
-    SessionStatus.FOLLOW_UP,
-)
 REC_FIELDS = ("status", "current_due", "settled_on")
 MAX_ATTACHMENT = 20 * 2**20
 ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".jpg", ".jpeg", ".png")
@@ -47,11 +48,26 @@ def _audit(actor, action, rec, before, extra=None) -> None:
 
 
 def _check_sent(rec: Recommendation) -> None:
-    if rec.session.status not in SENT:
+    if rec.session.status not in ACTIONABLE:
         raise ValidationError(
             _("This recommendation is not open to follow-up (the session is “%(status)s”).")
             % {"status": SessionStatus(rec.session.status).label}
         )
+
+
+def _check_pending(rec: Recommendation) -> None:
+    """Sent and still waiting: what the addressee and the supervisors act on."""
+    _check_sent(rec)
+    if rec.status not in PENDING:
+        raise ValidationError(_("This recommendation is already settled."))
+
+
+def _close_proposals(rec: Recommendation, actor: User) -> None:
+    """A proposal still waiting when the date is moved or the recommendation
+    settled is refused with it (its button would otherwise stay)."""
+    rec.deadline_changes.filter(status=DeadlineChangeStatus.PROPOSED).update(
+        status=DeadlineChangeStatus.REJECTED, decided_by=actor, decided_at=timezone.now()
+    )
 
 
 def _check_attachment(file: UploadedFile | None) -> None:
@@ -65,7 +81,6 @@ def _check_attachment(file: UploadedFile | None) -> None:
         )
 
 
-@transaction.atomic
 def response_record(
     *,
     actor: User,
@@ -74,13 +89,23 @@ def response_record(
     text: str,
     attachment: UploadedFile | None = None,
 ) -> Response:
-    """The addressee's answer: the recommendation becomes "responded"."""
+    """The addressee's answer: the recommendation becomes "responded". The
+    attachment is stored first and removed again if the answer is not saved."""
+    stored = []
+    try:
+        with transaction.atomic():
+            return _respond(actor, recommendation_id, date, text, attachment, stored)
+    except BaseException:
+        for name in stored:
+            Response._meta.get_field("attachment").storage.delete(name)
+        raise
+
+
+def _respond(actor, recommendation_id, date, text, attachment, stored) -> Response:
     rec = _locked(recommendation_id)
     if not may_respond(actor, rec):
         raise PermissionDenied
-    _check_sent(rec)
-    if rec.status not in PENDING:
-        raise ValidationError(_("This recommendation is already settled."))
+    _check_pending(rec)
     if not text.strip():
         raise ValidationError({"text": [_("Write the answer.")]})
     if date > timezone.localdate():
@@ -90,6 +115,7 @@ def response_record(
     response = Response(recommendation=rec, date=date, text=text.strip(), author=actor)
     if attachment is not None:
         response.attachment.save(attachment.name, attachment, save=False)
+        stored.append(response.attachment.name)
     response.save()
     rec.status = R.RESPONDED
     rec.save(update_fields=["status"])
@@ -119,9 +145,7 @@ def deadline_propose(
     rec = _locked(recommendation_id)
     if not may_respond(actor, rec):
         raise PermissionDenied
-    _check_sent(rec)
-    if rec.status not in PENDING:
-        raise ValidationError(_("This recommendation is already settled."))
+    _check_pending(rec)
     _check_new_date(rec, new_due, reason)
     if rec.deadline_changes.filter(status=DeadlineChangeStatus.PROPOSED).exists():
         raise ValidationError(_("A new date is already waiting for a decision."))
@@ -145,6 +169,7 @@ def deadline_decide(*, actor: User, change_id: int, accept: bool) -> DeadlineCha
     rec = _locked(change.recommendation_id)
     if not is_body_supervisor(actor, rec.session.body_id):
         raise PermissionDenied
+    _check_pending(rec)
     if change.status != DeadlineChangeStatus.PROPOSED:
         raise ValidationError(_("This proposal is already decided."))
     if accept and rec.current_due != change.old_due:
@@ -168,11 +193,10 @@ def deadline_move(
     rec = _locked(recommendation_id)
     if not is_body_supervisor(actor, rec.session.body_id):
         raise PermissionDenied
-    _check_sent(rec)
-    if rec.status not in PENDING:
-        raise ValidationError(_("This recommendation is already settled."))
+    _check_pending(rec)
     _check_new_date(rec, new_due, reason)
     before = snapshot(rec, REC_FIELDS)
+    _close_proposals(rec, actor)
     change = DeadlineChange.objects.create(
         recommendation=rec,
         old_due=rec.current_due,
@@ -195,14 +219,13 @@ def recommendation_assess(*, actor: User, recommendation_id: int, outcome: str) 
     rec = _locked(recommendation_id)
     if not is_body_supervisor(actor, rec.session.body_id):
         raise PermissionDenied
-    _check_sent(rec)
     if outcome not in SETTLED:
         raise ValidationError({"outcome": [_("Choose implemented, partly or not implemented.")]})
-    if rec.status not in PENDING:
-        raise ValidationError(_("This recommendation is already settled."))
+    _check_pending(rec)
     before = snapshot(rec, REC_FIELDS)
     rec.status, rec.settled_on = outcome, timezone.localdate()
     rec.save(update_fields=["status", "settled_on"])
+    _close_proposals(rec, actor)
     _audit(actor, "recommendation.assess", rec, before)
     return rec
 
@@ -215,9 +238,7 @@ def escalation_record(
     rec = _locked(recommendation_id)
     if not is_body_supervisor(actor, rec.session.body_id):
         raise PermissionDenied
-    _check_sent(rec)
-    if rec.status not in PENDING:
-        raise ValidationError(_("This recommendation is already settled."))
+    _check_pending(rec)
     escalation = Escalation(
         recommendation=rec, kind=kind, date=date, note=note.strip(), actor=actor
     )

@@ -10,11 +10,20 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from units.audit import audit_record, snapshot
-from units.models import Unit, User
+from units.models import User
 
-from ..models import DeadlineChange, Escalation, Finding, Recommendation, Response, Session
+from ..choices import SessionStatus
+from ..models import (
+    DeadlineChange,
+    Escalation,
+    Finding,
+    Notification,
+    Recommendation,
+    Response,
+    Session,
+)
 from ..permissions import may_edit_session
-from ..versions import supervision_changed
+from ..versions import bells_changed, supervision_changed
 from .sessions import REPORT_EDITABLE
 
 HEADER_FIELDS = (
@@ -55,19 +64,24 @@ def _touched(session: Session) -> set[int]:
 
 
 def _check_rows(session, findings, recommendations, units) -> dict[str, list[str]]:
+    """Each row's problems; `units` are the session's supervised units."""
     errors: dict[str, list[str]] = {}
+    sent = session.status != SessionStatus.IN_PROGRESS
+    saved = {rec.pk: rec for rec in session.recommendations.all()}
     for i, row in enumerate(findings):
         if not row.text.strip():
             errors[f"findings.{i}.text"] = [_("Write the finding.")]
         if row.unit_id and row.unit_id not in units:
-            errors[f"findings.{i}.unit"] = [_("This unit does not exist.")]
+            errors[f"findings.{i}.unit"] = [_("Choose one of the supervised units.")]
     touched = _touched(session)
-    existing = set(session.recommendations.values_list("pk", flat=True))
+    existing = set(saved)
     for i, row in enumerate(recommendations):
         if not row.text.strip():
             errors[f"recommendations.{i}.text"] = [_("Write the recommendation.")]
         if not row.unit_id or row.unit_id not in units:
-            errors[f"recommendations.{i}.unit"] = [_("Choose the unit it is addressed to.")]
+            errors[f"recommendations.{i}.unit"] = [
+                _("Choose the supervised unit it is addressed to.")
+            ]
         if row.due is None:
             errors[f"recommendations.{i}.due"] = [_("Give a due date (dd/mm/yyyy).")]
         elif session.decision_date and row.due < session.decision_date:
@@ -76,8 +90,13 @@ def _check_rows(session, findings, recommendations, units) -> dict[str, list[str
             ]
         if row.pk is not None and row.pk not in existing:
             errors[f"recommendations.{i}.text"] = [_("This recommendation no longer exists.")]
+        elif sent and row.pk in saved and row.due != saved[row.pk].original_due:
+            # Sent with the report: its date moves only with a reason.
+            errors[f"recommendations.{i}.due"] = [
+                _("The report is filed: move this due date on the recommendation's page.")
+            ]
         elif row.pk in touched:
-            kept = session.recommendations.get(pk=row.pk)
+            kept = saved[row.pk]
             if (kept.text, kept.addressed_unit_id, kept.original_due) != (
                 row.text.strip(),
                 row.unit_id,
@@ -113,8 +132,9 @@ def report_file(
         raise ValidationError(
             _("The report is written while the session runs, until it is concluded.")
         )
-    wanted = {r.unit_id for r in [*findings, *recommendations] if r.unit_id}
-    units = set(Unit.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    # An answer saved meanwhile must be seen (and its recommendation kept).
+    list(session.recommendations.select_for_update())
+    units = set(session.supervised_units.values_list("pk", flat=True))
     errors = _check_rows(session, findings, recommendations, units)
     before = _report_snapshot(session)
     for name in HEADER_FIELDS:
@@ -142,7 +162,7 @@ def report_file(
         obj=session,
         before=before,
         after=_report_snapshot(session),
-        units=list(Unit.objects.filter(pk__in=units)),
+        units=list(session.supervised_units.all()),
     )
     supervision_changed()
     return session
@@ -150,7 +170,10 @@ def report_file(
 
 def _save_recommendations(session: Session, rows: list[RecommendationRow]) -> None:
     kept = {row.pk for row in rows if row.pk}
-    session.recommendations.exclude(pk__in=kept).delete()
+    removed = session.recommendations.exclude(pk__in=kept)
+    notified = Notification.objects.filter(recommendation__in=removed)
+    bells_changed(list(notified.values_list("user_id", flat=True)))
+    removed.delete()
     existing = session.recommendations.in_bulk(kept)
     for i, row in enumerate(rows):
         rec = existing.get(row.pk) or Recommendation(session=session)

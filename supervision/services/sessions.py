@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,31 @@ def _fill(session: Session, data: SessionData) -> None:
     session.lead_id = data.lead_id
 
 
+def _save(session: Session) -> None:
+    """Save; a session with the same decision saved meanwhile is a form error."""
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"decision_number": [_("This body already has a session with this decision.")]}
+        ) from None
+
+
+def _check_units_kept(session: Session, unit_ids: list[int]) -> None:
+    """A supervised unit with working sessions, findings or recommendations
+    stays on the session."""
+    used = {
+        *session.working_sessions.values_list("unit_id", flat=True),
+        *session.findings.exclude(unit=None).values_list("unit_id", flat=True),
+        *session.recommendations.values_list("addressed_unit_id", flat=True),
+    }
+    if used - set(unit_ids):
+        raise ValidationError(
+            {"units": [_("A unit with working sessions, findings or recommendations stays.")]}
+        )
+
+
 @transaction.atomic
 def session_create(*, actor: User, data: SessionData) -> Session:
     """A new session, planned, for a body the actor supervises."""
@@ -86,7 +111,7 @@ def session_create(*, actor: User, data: SessionData) -> Session:
     session = Session()
     _fill(session, data)
     session.full_clean()
-    session.save()
+    _save(session)
     session.supervised_units.set(data.unit_ids)
     session.members.set(data.member_ids)
     audit_record(
@@ -114,9 +139,10 @@ def session_update(*, actor: User, session_id: int, data: SessionData) -> Sessio
     if session.status == S.CLOSED:
         raise ValidationError(_("A closed session can no longer be changed."))
     before = snapshot(session, SESSION_FIELDS)
+    _check_units_kept(session, data.unit_ids)
     _fill(session, data)
     session.full_clean()
-    session.save()
+    _save(session)
     session.supervised_units.set(data.unit_ids)
     session.members.set(data.member_ids)
     audit_record(

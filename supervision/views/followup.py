@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from units import exports
 from units.scope import reads_own_scope_only, scope_q
+from units.text import parse_id
 from units.views.common import paginate
 
 from ..filters import RecommendationFilter
@@ -23,7 +24,7 @@ from ..versions import supervision_version
 def _filtered(request, base=None):
     """The recommendations the URL's filters select (all if they are invalid),
     within what the user reads (an official: those addressed to their scope)."""
-    base = Recommendation.objects.all() if base is None else base
+    base = (Recommendation.objects.all() if base is None else base).sent()
     if reads_own_scope_only(request.user):
         base = base.filter(scope_q(request.user, "addressed_unit__"))
     filters = RecommendationFilter(request.GET or None, queryset=base)
@@ -142,6 +143,6 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_mark_read(request):
-    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()] or None
+    ids = [pk for pk in map(parse_id, request.POST.getlist("id")) if pk] or None
     notifications_read(actor=request.user, ids=ids)
     return redirect("supervision:notifications")

@@ -72,6 +72,8 @@ def plan_edit(request, pk: int | None = None):
                 )
             except ValidationError as error:
                 index = [i for i, _row in rows]
+                if not hasattr(error, "error_dict"):
+                    error = ValidationError({"__all__": error.messages})
                 for key, items in error.message_dict.items():
                     parts = key.split(".")
                     if parts[0] == "tasks" and len(parts) == 3:

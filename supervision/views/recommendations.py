@@ -10,10 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..choices import DeadlineChangeStatus
+from ..choices import ACTIONABLE, PENDING, DeadlineChangeStatus
 from ..forms.followup import AssessForm, EscalationForm, NewDateForm, ResponseForm
 from ..models import DeadlineChange, Recommendation, Response
-from ..permissions import is_body_supervisor, may_respond
+from ..permissions import (
+    is_body_supervisor,
+    may_read_attachment,
+    may_read_recommendation,
+    may_respond,
+)
 from ..services import recommendations as services
 from .common import form_errors
 
@@ -43,7 +48,7 @@ def _page(request, rec, bound=None, status=200):
     allowed = {"respond", "propose"} if responder else set()
     if supervisor:
         allowed |= {"move", "assess", "escalate"}
-    pending = rec.status in ("open", "responded") and rec.session.status in services.SENT
+    pending = rec.status in PENDING and rec.session.status in ACTIONABLE
     forms = {name: FORMS[name]() for name in sorted(allowed)} if pending else {}
     if bound is not None:
         forms[bound[0]] = bound[1]
@@ -63,7 +68,10 @@ def _page(request, rec, bound=None, status=200):
 
 @login_required
 def recommendation_detail(request, pk: int):
-    return _page(request, _recommendation(pk))
+    rec = _recommendation(pk)
+    if not may_read_recommendation(request.user, rec):
+        raise Http404
+    return _page(request, rec)
 
 
 @login_required
@@ -145,9 +153,12 @@ def deadline_decide(request, pk: int, change_pk: int):
 
 @login_required
 def response_file(request, pk: int, response_pk: int):
-    """A response's attachment, for signed-in users (never a public file URL)."""
+    """A response's attachment, for those who may read it (never a public URL)."""
     response = get_object_or_404(Response, pk=response_pk, recommendation_id=pk)
-    if not response.attachment:
+    if not response.attachment or not may_read_attachment(request.user, _recommendation(pk)):
         raise Http404
     name = response.attachment.name.rsplit("/", 1)[-1]
-    return FileResponse(response.attachment.open("rb"), as_attachment=True, filename=name)
+    try:
+        return FileResponse(response.attachment.open("rb"), as_attachment=True, filename=name)
+    except FileNotFoundError:
+        raise Http404 from None

@@ -15,7 +15,7 @@ from ..forms.report import (
     report_forms,
     with_extra_rows,
 )
-from ..permissions import may_edit_session
+from ..permissions import may_edit_session, may_read_session
 from ..reports import report_context, report_docx
 from ..rules import response_due
 from ..selectors.sessions import session_detail
@@ -28,6 +28,10 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _place_errors(error, header, findings, recs, finding_index, rec_index) -> None:
     """Put the service's errors ("findings.2.text") on the rows as shown."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            header.add_error(None, message)
+        return
     for key, items in error.message_dict.items():
         parts = key.split(".")
         if len(parts) == 3 and parts[0] in ("findings", "recommendations"):
@@ -104,6 +108,9 @@ def _readable(request, pk: int):
     """The report as the signed-in may read it, or a published one for anyone."""
     session = session_detail(pk, published_only=not request.user.is_authenticated)
     if session is None or not session.report_date:
+        raise Http404
+    unpublished = request.user.is_authenticated and not session.is_published
+    if unpublished and not may_read_session(request.user, session):
         raise Http404
     return session
 

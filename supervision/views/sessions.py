@@ -18,7 +18,7 @@ from units.views.common import paginate
 from ..choices import SessionStatus
 from ..filters import SessionFilter
 from ..forms.sessions import SessionForm, WorkingSessionForm, session_initial
-from ..permissions import bodies_of, may_edit_session
+from ..permissions import bodies_of, may_edit_session, may_read_session, visible_sessions
 from ..selectors.sessions import deadlines_of, findings_by_kind, session_detail, session_list
 from ..services.sessions import (
     PUBLISHABLE,
@@ -38,8 +38,9 @@ PICK_LIMIT = 20
 
 @login_required
 def session_list_view(request):
-    filters = SessionFilter(request.GET or None, queryset=session_list())
-    queryset = filters.qs if filters.is_bound and filters.is_valid() else session_list()
+    base = visible_sessions(request.user, session_list())
+    filters = SessionFilter(request.GET or None, queryset=base)
+    queryset = filters.qs if filters.is_bound and filters.is_valid() else base
     context = {
         "filters": filters,
         "may_create": bodies_of(request.user).exists(),
@@ -104,7 +105,7 @@ def unit_pick(request):
 @login_required
 def session_detail_view(request, pk: int):
     session = session_detail(pk)
-    if session is None:
+    if session is None or not may_read_session(request.user, session):
         raise Http404
     editable = may_edit_session(request.user, session)
     context = {

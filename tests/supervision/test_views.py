@@ -275,6 +275,7 @@ def test_the_follow_up_tables_count_by_state(client, official, body, supervisor,
     assert tables["by_body"][0].label == body.name
     assert tables["by_province"][0].rate == 100.0
     assert tables["per_year"][0].sessions == 3
+    assert [(t.label, t.total, t.implemented) for t in tables["by_year"]] == [("2024", 3, 1)]
 
 
 def test_the_public_page_shows_published_sessions_only(client, supervisor, filed, body, unit):
