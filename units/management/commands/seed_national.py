@@ -1,9 +1,12 @@
 import datetime as dt
+import importlib.util
 import resource
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.module_loading import import_string, module_has_submodule
 
 from units.demo.national import NationalSeed
 from units.demo.national_apply import apply_2025_changes, summary
@@ -55,6 +58,17 @@ class Command(BaseCommand):
         staffing = write_staffing(seed)
         self.stdout.write(f"staffing figures {staffing}")
         self.bench("staffing", lap)
+        # Other apps add their share (supervision…) through `<app>.demo.national.seed`.
+        for app in apps.get_app_configs():
+            if app.name == "units" or not module_has_submodule(app.module, "demo"):
+                continue
+            if importlib.util.find_spec(f"{app.name}.demo.national") is None:
+                continue
+            lap = time.monotonic()
+            import_string(f"{app.name}.demo.national.seed")(
+                seed=seed, scale=scale, actor=actor, out=self.stdout.write
+            )
+            self.bench(app.label, lap)
         lap = time.monotonic()
         for line in summary(today=timezone.localdate(), base=dt.date(2015, 12, 31)):
             self.stdout.write(line)
