@@ -29,5 +29,6 @@ class SupervisionConfig(AppConfig):
                 "plan.create": _("Plan recorded"),
                 "plan.update": _("Plan changed"),
                 "supervision.reminders": _("Reminders of due recommendations sent"),
+                "supervision.seed_national": _("Supervision sample data generated"),
             }
         )

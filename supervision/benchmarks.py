@@ -1,6 +1,6 @@
 """Supervision's figures for `manage.py benchmark` (see reformwatch/benchmark.py
 and docs/PERFORMANCE.md), on the supervision share of seed_national: the overdue
-list and the follow-up page of a national official, uncached (the cache emptied
+list, the follow-up page and its tables of a national official, uncached (the cache emptied
 before each request) and cached, the CSV export of every recommendation, and
 the daily reminders job with clerks to notify. The job's writes and the clerks
 are rolled back, so the database is left as it was."""
@@ -18,6 +18,8 @@ from .services.notifications import reminders_send
 PAGES = [
     ("overdue_national", "/recommendations/overdue/"),
     ("followup_national", "/recommendations/"),
+    # The follow-up page's counts and tables, loaded by htmx after the list.
+    ("followup_tables_national", "/recommendations/summary/"),
 ]
 NAMES = [
     *(f"supervision.{name}{cached}" for name, _url in PAGES for cached in ("_uncached", "")),

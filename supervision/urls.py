@@ -25,6 +25,7 @@ urlpatterns = [
     path("supervision/<int:pk>/report.docx", report.report_download, name="report_docx"),
     path("recommendations/", followup.followup, name="followup"),
     path("recommendations/overdue/", followup.overdue, name="overdue"),
+    path("recommendations/summary/", followup.followup_summary, name="followup_summary"),
     path("recommendations/ours/", followup.ours, name="ours"),
     path(
         "recommendations/<slug:which>.csv",

@@ -1,8 +1,13 @@
 """One version counter for everything supervision writes: cached follow-up
 tables and the bells read it (bumped after the write commits)."""
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 SUPERVISION = "version:supervision"
 
@@ -15,7 +20,19 @@ def _bump() -> None:
 
 
 def supervision_changed() -> None:
+    """Bump the version after commit, then have the national follow-up tables
+    computed again (by the worker; in this process in the embedded mode)."""
     transaction.on_commit(_bump)
+    transaction.on_commit(_warm)
+
+
+def _warm() -> None:
+    from .tasks import followup_warm  # tasks import selectors, which import this module
+
+    try:
+        followup_warm.delay()
+    except OperationalError:  # the broker is unreachable: readers compute them
+        logger.warning("The follow-up tables' warm-up could not be enqueued")
 
 
 def supervision_version() -> int:

@@ -65,6 +65,8 @@ class Recommendation(models.Model):
         indexes = [
             models.Index(fields=["status", "current_due"], name="rec_status_due"),
             models.Index(fields=["addressed_unit", "status"], name="rec_unit_status"),
+            # The lists' order: a page of 50 without sorting 50,000 rows.
+            models.Index(fields=["current_due", "id"], name="rec_due_id"),
         ]
 
     def __str__(self):

@@ -14,9 +14,16 @@ from units.scope import reads_own_scope_only, scope_q
 from units.text import parse_id
 from units.views.common import paginate
 
+from ..choices import RecommendationStatus
 from ..filters import RecommendationFilter
-from ..models import Notification, Recommendation, Session
-from ..selectors.followup import addressed_to, followup_tables, overdue_rows, recommendation_rows
+from ..models import Notification, Recommendation
+from ..selectors.followup import (
+    addressed_to,
+    followup_tables,
+    overdue_rows,
+    recommendation_rows,
+    sessions_of,
+)
 from ..services.notifications import notifications_read, unread_count
 from ..versions import supervision_version
 
@@ -33,10 +40,6 @@ def _filtered(request, base=None):
     return filters, base
 
 
-def _sessions_of(queryset):
-    return Session.objects.filter(pk__in=queryset.values("session_id"))
-
-
 @login_required
 def followup(request):
     today = timezone.localdate()
@@ -45,10 +48,20 @@ def followup(request):
     context = {
         "filters": filters,
         "today": today,
-        "tables": followup_tables(queryset, _sessions_of(queryset), today),
         **paginate(request, rows, version=f"s{supervision_version()}:{today}"),
     }
     return render(request, "supervision/followup.html", context)
+
+
+@login_required
+def followup_summary(request):
+    """The follow-up page's counts and tables for the same filters, loaded by
+    htmx after the list (they read every recommendation; cached per version,
+    day and filters)."""
+    today = timezone.localdate()
+    _filters, queryset = _filtered(request)
+    context = {"tables": followup_tables(queryset, sessions_of(queryset), today)}
+    return render(request, "supervision/followup.html#tables", context)
 
 
 @login_required
@@ -76,20 +89,34 @@ def ours(request):
     return render(request, "supervision/ours.html", context)
 
 
+EXPORT_COLUMNS = (
+    "session__body__name",
+    "session__decision_number",
+    "session__decision_date",
+    "addressed_unit__name",
+    "text",
+    "status",
+    "priority",
+    "original_due",
+    "current_due",
+    "expected_due",
+)
+
+
 def _export_rows(rows, today):
-    for rec in rows.iterator(chunk_size=2000):
+    """Plain values, labels translated once: no model objects per row."""
+    labels = {status.value: str(status.label) for status in RecommendationStatus}
+    for row in rows.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
+        *head, status, priority, original, current, expected = row
+        late = (today - current).days if status == "open" and current < today else None
         yield [
-            rec.session.body.name,
-            rec.session.decision_number,
-            rec.session.decision_date,
-            str(rec.addressed_unit),
-            rec.text,
-            rec.get_status_display(),
-            "x" if rec.priority else "",
-            rec.original_due,
-            rec.current_due,
-            rec.expected_due,
-            rec.days_overdue(today) or None,
+            *head,
+            labels[status],
+            "x" if priority else "",
+            original,
+            current,
+            expected,
+            late,
         ]
 
 

@@ -123,7 +123,8 @@ def test_drafts_of_a_running_session_are_nobodys_business_yet(
     assert reminders_send(today=dt.date(2024, 3, 5)) == 0
     client.force_login(official)
     assert not list(client.get(reverse("supervision:overdue")).context["page"])
-    assert client.get(reverse("supervision:followup")).context["tables"]["total"].total == 0
+    summary = client.get(reverse("supervision:followup_summary"))
+    assert summary.context["tables"]["total"].total == 0
 
 
 def test_report_rows_cost_no_query_each(client, supervisor, body, unit):

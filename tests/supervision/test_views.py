@@ -237,11 +237,13 @@ def test_the_overdue_list_sorts_by_days_overdue(client, official, body, supervis
         client.get(reverse("supervision:export_csv", args=["overdue"])).streaming_content
     )
     assert "Đơn vị trễ lâu".encode() in csv and b"04/03/2024" in csv
+    late = str((timezone.localdate() - dt.date(2024, 3, 4)).days).encode()
+    assert "Chưa thực hiện".encode() in csv and late in csv
 
 
 def test_list_pages_cost_a_fixed_number_of_queries(client, official, body, supervisor, district):
     client.force_login(official)
-    pages = ["followup", "overdue", "session_list"]
+    pages = ["followup", "followup_summary", "overdue", "session_list"]
 
     def visit():
         cache.clear()  # uncached: versions move on commit, tests roll back
@@ -266,7 +268,7 @@ def test_the_follow_up_tables_count_by_state(client, official, body, supervisor,
     first.status, first.settled_on = "implemented", dt.date(2024, 3, 5)
     first.save()
     client.force_login(official)
-    tables = client.get(reverse("supervision:followup")).context["tables"]
+    tables = client.get(reverse("supervision:followup_summary")).context["tables"]
     assert (tables["total"].total, tables["total"].overdue, tables["total"].implemented) == (
         3,
         2,
@@ -290,3 +292,19 @@ def test_the_public_page_shows_published_sessions_only(client, supervisor, filed
     page = client.get(reverse("supervision:public_session", args=[filed.pk])).content.decode()
     assert "Gửi báo cáo giải trình bổ sung." in page
     assert filed.topic in client.get(reverse("landing")).content.decode()
+
+
+def test_a_change_warms_the_national_tables(
+    client, official, body, supervisor, unit, eager_tasks, django_capture_on_commit_callbacks
+):
+    """GIVEN a supervision change that commits WHEN a national reader opens the
+    follow-up tables THEN they come from the cache the warm-up task filled."""
+    client.force_login(official)
+    url = reverse("supervision:followup_summary")
+    client.get(url)  # the session and user are loaded once
+    with django_capture_on_commit_callbacks(execute=True):
+        make_session(body, supervisor, [unit], status=S.REPORT_FILED, due=dt.date(2024, 3, 4))
+    warm = queries_of(lambda: client.get(url))
+    assert client.get(url).context["tables"]["total"].total == 1
+    cache.clear()
+    assert queries_of(lambda: client.get(url)) > warm + 2  # computed: the tallies' queries
