@@ -22,11 +22,12 @@ from ..permissions import (
 from ..services import recommendations as services
 from .common import form_errors
 
+# In the order the page shows them: the addressee's, then the supervisors'.
 FORMS = {
     "respond": ResponseForm,
     "propose": NewDateForm,
-    "move": NewDateForm,
     "assess": AssessForm,
+    "move": NewDateForm,
     "escalate": EscalationForm,
 }
 
@@ -49,7 +50,7 @@ def _page(request, rec, bound=None, status=200):
     if supervisor:
         allowed |= {"move", "assess", "escalate"}
     pending = rec.status in PENDING and rec.session.status in ACTIONABLE
-    forms = {name: FORMS[name]() for name in sorted(allowed)} if pending else {}
+    forms = {name: FORMS[name]() for name in FORMS if name in allowed} if pending else {}
     if bound is not None:
         forms[bound[0]] = bound[1]
     context = {
