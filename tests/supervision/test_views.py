@@ -308,3 +308,54 @@ def test_a_change_warms_the_national_tables(
     assert client.get(url).context["tables"]["total"].total == 1
     cache.clear()
     assert queries_of(lambda: client.get(url)) > warm + 2  # computed: the tallies' queries
+
+
+def test_every_write_of_the_pages_is_audited_once(client, supervisor, clerk, body, unit):
+    """Each form of the session and recommendation pages, posted by the user
+    allowed to, writes exactly one audit entry."""
+    session = make_session(body, supervisor, [unit], status=S.PLANNED)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+
+    def post(user, name, args, data):
+        client.force_login(user)
+        before = AuditEntry.objects.count()
+        response = client.post(reverse(name, args=args), data)
+        assert response.status_code == 302, (name, data)
+        assert AuditEntry.objects.count() == before + 1, (name, data)
+
+    post(
+        supervisor, "supervision:working_add", [session.pk], {"unit": unit.pk, "date": "29/02/2024"}
+    )
+    for target in ("notified", "in_progress"):
+        post(supervisor, "supervision:session_transition", [session.pk], {"to": target})
+    report = {
+        "report_number": "12/BC",
+        "report_date": "01/03/2024",
+        "findings-TOTAL_FORMS": "1",
+        "findings-INITIAL_FORMS": "0",
+        "findings-0-kind": "achievement",
+        "findings-0-text": "Giảm 06 đầu mối.",
+        "recommendations-TOTAL_FORMS": "1",
+        "recommendations-INITIAL_FORMS": "0",
+        "recommendations-0-unit": unit.pk,
+        "recommendations-0-text": "Gửi báo cáo bổ sung.",
+        "recommendations-0-due": "04/03/2024",
+    }
+    post(supervisor, "supervision:report_edit", [session.pk], report)
+    post(supervisor, "supervision:session_transition", [session.pk], {"to": "report_filed"})
+    post(supervisor, "supervision:session_publish", [session.pk], {"publish": "1"})
+    rec = session.recommendations.get()
+    act = "supervision:recommendation_act"
+    post(clerk, act, [rec.pk, "respond"], {"date": today, "text": "Đã gửi"})
+    post(clerk, act, [rec.pk, "propose"], {"new_due": "01/04/2024", "reason": "Chờ số liệu"})
+    change = rec.deadline_changes.get()
+    post(supervisor, "supervision:deadline_decide", [rec.pk, change.pk], {"accept": "1"})
+    post(supervisor, act, [rec.pk, "move"], {"new_due": "15/04/2024", "reason": "Gia hạn"})
+    post(supervisor, act, [rec.pk, "escalate"], {"kind": "reminder", "date": today, "note": ""})
+    post(supervisor, act, [rec.pk, "assess"], {"outcome": "implemented"})
+    rec.refresh_from_db()
+    assert (rec.status, rec.original_due, rec.current_due) == (
+        "implemented",
+        dt.date(2024, 3, 4),
+        dt.date(2024, 4, 15),
+    )
