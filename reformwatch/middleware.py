@@ -38,7 +38,9 @@ class RequestIdMiddleware:
 
 class LanguageMiddleware:
     """Vietnamese first: the language is the one the user chose with the switch
-    (its cookie), else Vietnamese, whatever the browser's Accept-Language says."""
+    (its cookie), else Vietnamese, whatever the browser's Accept-Language says.
+    The API (/api/) answers other systems in the language they ask for with
+    Accept-Language ("en"), Vietnamese otherwise."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,11 +48,14 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if request.path.startswith("/api/"):
+            asked = translation.get_language_from_request(request)
+            chosen = asked if "Accept-Language" in request.headers else chosen
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language)
         return response
 

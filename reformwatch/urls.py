@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reformwatch import views
+from supervision.api import PlanViewSet, RecommendationViewSet, SessionViewSet
+from units.api.urls import urlpatterns_with
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -17,6 +19,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("supervision.urls")),
+    *urlpatterns_with(
+        ("sessions", SessionViewSet, "session"),
+        ("recommendations", RecommendationViewSet, "recommendation"),
+        ("plans", PlanViewSet, "plan"),
+    ),
 ]
 
 handler400 = "reformwatch.views.bad_request"

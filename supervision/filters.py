@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.filters import IdFilter, YearFilter
 from units.forms.area_picker import AreaPicker
 from units.forms.common import DATE_WIDGET
 from units.models import Area
@@ -29,8 +30,8 @@ class RecommendationFilter(django_filters.FilterSet):
     body = django_filters.ModelChoiceFilter(
         label=_("Body"), field_name="session__body", queryset=SupervisoryBody.objects.all()
     )
-    year = django_filters.ChoiceFilter(label=_("Year"), choices=year_choices, method="filter_year")
-    area = django_filters.ModelChoiceFilter(
+    year = YearFilter(label=_("Year"), choices=year_choices, method="filter_year")
+    area = IdFilter(
         label=_("Addressed scope (and below)"),
         queryset=Area.objects.all(),
         method="filter_area",
@@ -78,9 +79,7 @@ class RecommendationFilter(django_filters.FilterSet):
 class SessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=SupervisoryBody.objects.all())
-    year = django_filters.ChoiceFilter(
-        label=_("Year"), choices=year_choices, field_name="decision_date__year"
-    )
+    year = YearFilter(label=_("Year"), choices=year_choices, field_name="decision_date__year")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SessionStatus.choices)
 
     class Meta:

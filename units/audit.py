@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "user.login_unlock": _("Login unlocked"),
     "areas.load": _("Official area registry loaded"),
     "figures.recompute_all": _("Full recompute of the figures requested"),
+    "token.create": _("API token created"),
+    "token.revoke": _("API token revoked"),
 }
 VERB_LABELS = {
     "create": _("%(object)s created (administration)"),

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import AutonomyGroup, ManagementLevel, RestructuringKind, Sector, UnitKind
 from .forms.area_picker import AreaPicker
@@ -12,6 +14,17 @@ from .forms.common import DATE_WIDGET
 from .models import AgencyCover, Area, Restructuring, Unit
 from .scope import area_ids
 from .text import fold
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A row chosen by its id (an area, an agency): an integer in the API's schema."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.ChoiceFilter):
+    """A year among the choices: an integer in the API's schema."""
+
 
 STATUS_CLOSED, STATUS_ALL = "closed", "all"
 
@@ -30,7 +43,7 @@ class UnitFilter(django_filters.FilterSet):
         method="filter_q",
         widget=forms.TextInput(attrs={"placeholder": _("Name or code, with or without accents")}),
     )
-    area = django_filters.ModelChoiceFilter(
+    area = IdFilter(
         label=_("Area (and below)"),
         queryset=Area.objects.all(),
         method="filter_area",
@@ -111,7 +124,7 @@ class RestructuringFilter(django_filters.FilterSet):
         label=_("Effective to"), field_name="effective_on", lookup_expr="lte", widget=DATE_WIDGET
     )
     authority = django_filters.CharFilter(label=_("Issuing authority"), lookup_expr="icontains")
-    area = django_filters.ModelChoiceFilter(
+    area = IdFilter(
         label=_("Area (and below)"),
         queryset=Area.objects.all(),
         method="filter_area",
@@ -119,7 +132,7 @@ class RestructuringFilter(django_filters.FilterSet):
     )
     # The decisions behind an agency's figures (the dashboard's waterfall links
     # here): those touching a unit managed by the agency or an agency below it.
-    agency = django_filters.ModelChoiceFilter(
+    agency = IdFilter(
         queryset=Unit.objects.agencies(), method="filter_agency", widget=forms.HiddenInput
     )
     # Applied to the grouped rows by the selector (one row per legal decision).

@@ -9,6 +9,7 @@ from .views import (
     restructurings,
     staffing,
     staffing_import,
+    tokens,
     units,
 )
 
@@ -92,4 +93,6 @@ urlpatterns = [
     path("areas/<int:pk>/children/", areas.area_tree, name="area_children"),
     path("organisation/", areas.org_tree, name="org_tree"),
     path("organisation/<int:pk>/children/", areas.org_tree, name="org_children"),
+    path("account/tokens/", tokens.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
 ]

@@ -15,9 +15,11 @@ from .figures import (
 )
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
 from .staffing import StaffingFigure, StaffingImport
+from .tokens import ApiToken
 
 __all__ = [
     "AgencyCover",
+    "ApiToken",
     "Area",
     "AreaCover",
     "AreaLineage",

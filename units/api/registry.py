@@ -1,0 +1,154 @@
+"""Areas, units (with their lineage), restructuring decisions and recompute runs:
+read through the same FilterSets and scope rules as the pages."""
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ..filters import RestructuringFilter, UnitFilter, search_q
+from ..models import Area, RecomputeRun, Restructuring, RestructuringLink, Unit
+from ..scope import visible_restructurings, visible_units
+from ..selectors.lineage import unit_lineage
+from .pagination import IdCursorPagination
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to"]
+
+
+class AreaFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Name or code, accents optional")
+    level = django_filters.ChoiceFilter(choices=Area._meta.get_field("level").choices)
+    parent = django_filters.NumberFilter()
+
+    class Meta:
+        model = Area
+        fields = ["q", "level", "parent"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search_q(value))
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """The official areas through time (valid from/to), searchable without accents."""
+
+    queryset = Area.objects.order_by("level", "code", "id")
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilter
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "level",
+            "sector",
+            "autonomy_group",
+            "area",
+            "area_name",
+            "parent",
+            "parent_name",
+            "established_on",
+            "closed_on",
+            "closed_by",
+        ]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = RestructuringLink
+        fields = ["unit", "unit_name", "role", "staff_moved"]
+
+
+class RestructuringSerializer(serializers.ModelSerializer):
+    links = LinkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Restructuring
+        fields = [
+            "id",
+            "kind",
+            "decision_number",
+            "decided_on",
+            "effective_on",
+            "authority",
+            "note",
+            "new_parent",
+            "new_area",
+            "created_at",
+            "reversed_at",
+            "links",
+        ]
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Units with the pages' filters (area subtree through time, kind, level,
+    sector, autonomy group, status, active_on, accent-free q), in the reader's
+    scope; a cursor keeps deep pages fast."""
+
+    queryset = Unit.objects.none()  # for the schema; get_queryset applies the scope
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        return visible_units(self.request.user, Unit.objects.select_related("area", "parent"))
+
+    @extend_schema(responses=RestructuringSerializer(many=True))
+    @action(detail=True)
+    def lineage(self, request, pk=None):
+        """The decisions that made and changed the unit and its predecessors."""
+        events = unit_lineage(self.get_object())
+        return Response(RestructuringSerializer(events, many=True).data)
+
+
+class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
+    """Recorded decisions (one row per part of a decision), with the units they
+    touch and each one's role."""
+
+    queryset = Restructuring.objects.none()
+    serializer_class = RestructuringSerializer
+    filterset_class = RestructuringFilter
+
+    def get_queryset(self):
+        links = RestructuringLink.objects.select_related("unit")
+        queryset = Restructuring.objects.prefetch_related(Prefetch("links", queryset=links))
+        return visible_restructurings(self.request.user, queryset).order_by("-effective_on", "-id")
+
+
+class RecomputeRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecomputeRun
+        fields = [
+            "id",
+            "trigger",
+            "status",
+            "scopes",
+            "years",
+            "rows",
+            "progress",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+
+
+class RecomputeRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """The figures' recompute jobs, newest first."""
+
+    queryset = RecomputeRun.objects.order_by("-started_at", "-id")
+    serializer_class = RecomputeRunSerializer

@@ -1,0 +1,25 @@
+"""/api/v1/: the resources of both apps, the schema and its documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from .registry import AreaViewSet, RecomputeRunViewSet, RestructuringViewSet, UnitViewSet
+
+router = DefaultRouter()
+router.register("areas", AreaViewSet, basename="area")
+router.register("units", UnitViewSet, basename="unit")
+router.register("restructurings", RestructuringViewSet, basename="restructuring")
+router.register("recompute-runs", RecomputeRunViewSet, basename="recompute-run")
+
+
+def urlpatterns_with(*registrations):
+    """The API's URLs with other apps' resources registered on the same router
+    (supervision's, added by the project's urls: units never imports it)."""
+    for prefix, viewset, basename in registrations:
+        router.register(prefix, viewset, basename=basename)
+    return [
+        path("api/v1/", include(router.urls)),
+        path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    ]
