@@ -2,17 +2,17 @@
 read through the same FilterSets and scope rules as the pages."""
 
 import django_filters
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..filters import RestructuringFilter, UnitFilter, search_q
-from ..models import Area, RecomputeRun, Restructuring, RestructuringLink, Unit
-from ..scope import visible_restructurings, visible_units
+from ..filters import UnitFilter, search_q
+from ..models import Area, RecomputeRun, Unit
+from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
 from .pagination import IdCursorPagination
+from .restructurings import RestructuringSerializer
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -66,35 +66,6 @@ class UnitSerializer(serializers.ModelSerializer):
         ]
 
 
-class LinkSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-
-    class Meta:
-        model = RestructuringLink
-        fields = ["unit", "unit_name", "role", "staff_moved"]
-
-
-class RestructuringSerializer(serializers.ModelSerializer):
-    links = LinkSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Restructuring
-        fields = [
-            "id",
-            "kind",
-            "decision_number",
-            "decided_on",
-            "effective_on",
-            "authority",
-            "note",
-            "new_parent",
-            "new_area",
-            "created_at",
-            "reversed_at",
-            "links",
-        ]
-
-
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units with the pages' filters (area subtree through time, kind, level,
     sector, autonomy group, status, active_on, accent-free q), in the reader's
@@ -114,20 +85,6 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         """The decisions that made and changed the unit and its predecessors."""
         events = unit_lineage(self.get_object())
         return Response(RestructuringSerializer(events, many=True).data)
-
-
-class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
-    """Recorded decisions (one row per part of a decision), with the units they
-    touch and each one's role."""
-
-    queryset = Restructuring.objects.none()
-    serializer_class = RestructuringSerializer
-    filterset_class = RestructuringFilter
-
-    def get_queryset(self):
-        links = RestructuringLink.objects.select_related("unit")
-        queryset = Restructuring.objects.prefetch_related(Prefetch("links", queryset=links))
-        return visible_restructurings(self.request.user, queryset).order_by("-effective_on", "-id")
 
 
 class RecomputeRunSerializer(serializers.ModelSerializer):

@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .registry import AreaViewSet, RecomputeRunViewSet, RestructuringViewSet, UnitViewSet
+from .registry import AreaViewSet, RecomputeRunViewSet, UnitViewSet
+from .restructurings import RestructuringViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")

@@ -27,8 +27,14 @@ def date_text(day: dt.date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
-def fail(message: str, field: str | None = None):
-    raise ValidationError({field: message} if field else message)
+# What a refusal is called when another decision got to the unit first (the API
+# answers it with 409 Conflict).
+CONFLICT = "conflict"
+
+
+def fail(message: str, field: str | None = None, code: str | None = None):
+    error = ValidationError(message, code=code)
+    raise ValidationError({field: [error]} if field else error)
 
 
 def check_counts(kind: str, n_sources: int, has_target: bool, n_new: int) -> None:
@@ -129,11 +135,13 @@ def check_units_free(units: list[Unit], day: dt.date) -> None:
                         "unit": unit.name,
                         "decision": closer.decision_number,
                         "date": date_text(unit.closed_on),
-                    }
+                    },
+                    code=CONFLICT,
                 )
             fail(
                 _("Unit %(unit)s had closed on %(date)s.")
-                % {"unit": unit.name, "date": date_text(unit.closed_on)}
+                % {"unit": unit.name, "date": date_text(unit.closed_on)},
+                code=CONFLICT,
             )
         if unit.established_on > day:
             fail(
@@ -156,7 +164,8 @@ def check_units_free(units: list[Unit], day: dt.date) -> None:
                 "unit": later.unit.name,
                 "decision": later.restructuring.decision_number,
                 "date": date_text(later.restructuring.effective_on),
-            }
+            },
+            code=CONFLICT,
         )
 
 

@@ -1,0 +1,194 @@
+"""Restructuring decisions in the API: read them, apply one (or only plan it
+with ?dry_run=1) through the same service and rules as the guided form, and
+reverse one with a reason. A unit another decision closed first is a 409."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from ..choices import RestructuringKind
+from ..filters import RestructuringFilter
+from ..models import Restructuring, RestructuringLink
+from ..scope import may_restructure, visible_restructurings
+from ..services.restructuring_rules import (
+    Decision,
+    NewUnit,
+    can_restructure,
+    restructuring_plan,
+)
+from ..services.restructurings import restructuring_apply, restructuring_reverse
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = RestructuringLink
+        fields = ["unit", "unit_name", "role", "staff_moved"]
+
+
+class RestructuringSerializer(serializers.ModelSerializer):
+    links = LinkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Restructuring
+        fields = [
+            "id",
+            "kind",
+            "decision_number",
+            "decided_on",
+            "effective_on",
+            "authority",
+            "note",
+            "new_parent",
+            "new_area",
+            "created_at",
+            "reversed_at",
+            "links",
+        ]
+
+
+class DecisionInput(serializers.Serializer):
+    number = serializers.CharField(max_length=80)
+    decided_on = serializers.DateField()
+    effective_on = serializers.DateField()
+    authority = serializers.CharField(max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NewUnitInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    kind = serializers.CharField(required=False, allow_blank=True, default="")
+    sector = serializers.CharField(required=False, allow_blank=True, default="")
+    autonomy_group = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    area_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    level = serializers.CharField(required=False, allow_blank=True, default="")
+    staff_moved = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0
+    )
+
+
+class RestructuringInput(serializers.Serializer):
+    """One decision as the guided form records it."""
+
+    kind = serializers.ChoiceField(choices=RestructuringKind.choices)
+    decision = DecisionInput()
+    source_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    target_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_units = NewUnitInput(many=True, required=False, default=list)
+    new_parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_area_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_name = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def plan_kwargs(self) -> dict:
+        data = self.validated_data
+        kwargs = {
+            "kind": data["kind"],
+            "decision": Decision(**data["decision"]),
+            "source_ids": data["source_ids"],
+            "target_id": data["target_id"],
+            "new_units": [NewUnit(**unit) for unit in data["new_units"]],
+            "new_parent_id": data["new_parent_id"],
+            "new_area_id": data["new_area_id"],
+        }
+        if data["new_name"]:
+            kwargs["rename"] = {"name": data["new_name"]}
+        return kwargs
+
+
+PlanOutput = inline_serializer(
+    "RestructuringPlan",
+    {
+        "kind": serializers.CharField(),
+        "ceasing": serializers.ListField(child=serializers.DictField()),
+        "created": serializers.ListField(child=serializers.DictField()),
+        "target": serializers.DictField(allow_null=True),
+        "count_change": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+def plan_data(plan) -> dict:
+    """What a restructuring would do, for a dry run."""
+    unit = lambda u: {"id": u.pk, "name": u.name, "area": u.area_id}  # noqa: E731
+    return {
+        "kind": plan.kind,
+        "ceasing": [unit(u) for u in plan.ceasing],
+        "created": [
+            {"name": u.name, "area": u.area_id, "parent": u.parent_id}
+            for u in plan.results
+            if u.pk is None
+        ],
+        "target": unit(plan.target) if plan.target else None,
+        "count_change": [
+            {"area": area.pk, "code": area.code, "name": area.name, "change": change}
+            for area, change in plan.deltas()
+        ],
+    }
+
+
+class ReverseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+def _check_may_write(user) -> None:
+    if not may_restructure(user):
+        raise PermissionDenied
+
+
+class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
+    """Recorded decisions (one row per part of a decision), with the units they
+    touch and each one's role."""
+
+    queryset = Restructuring.objects.none()
+    serializer_class = RestructuringSerializer
+    filterset_class = RestructuringFilter
+
+    def get_queryset(self):
+        links = RestructuringLink.objects.select_related("unit")
+        queryset = Restructuring.objects.prefetch_related(Prefetch("links", queryset=links))
+        return visible_restructurings(self.request.user, queryset).order_by("-effective_on", "-id")
+
+    @extend_schema(
+        request=RestructuringInput,
+        parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Plan only")],
+        responses={201: RestructuringSerializer, 200: PlanOutput},
+    )
+    def create(self, request, *args, **kwargs):
+        """Apply a decision (201), or with ?dry_run=1 return what it would do
+        (units that cease, units created, count change per area) without writing."""
+        _check_may_write(request.user)
+        incoming = RestructuringInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        plan_kwargs = incoming.plan_kwargs()
+        if request.query_params.get("dry_run") in ("1", "true", "True"):
+            plan = restructuring_plan(**plan_kwargs)
+            if not can_restructure(request.user, plan):
+                raise PermissionDenied
+            return Response(plan_data(plan))
+        restructuring = restructuring_apply(actor=request.user, **plan_kwargs)
+        saved = self.get_queryset().get(pk=restructuring.pk)
+        return Response(RestructuringSerializer(saved).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReverseInput, responses=RestructuringSerializer)
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        """Annul a decision that nothing later depends on, with the reason."""
+        _check_may_write(request.user)
+        restructuring = self.get_object()
+        incoming = ReverseInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        restructuring_reverse(
+            restructuring_id=restructuring.pk,
+            actor=request.user,
+            reason=incoming.validated_data["reason"],
+        )
+        return Response(RestructuringSerializer(self.get_queryset().get(pk=restructuring.pk)).data)
