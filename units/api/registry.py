@@ -3,7 +3,7 @@ read through the same FilterSets and scope rules as the pages."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,6 +11,7 @@ from ..filters import UnitFilter, search_q
 from ..models import Area, RecomputeRun, Unit
 from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
+from ..services.figures import figures_recompute_all
 from .pagination import IdCursorPagination
 from .restructurings import RestructuringSerializer
 
@@ -105,7 +106,13 @@ class RecomputeRunSerializer(serializers.ModelSerializer):
 
 
 class RecomputeRunViewSet(viewsets.ReadOnlyModelViewSet):
-    """The figures' recompute jobs, newest first."""
+    """The figures' recompute jobs, newest first; an admin may ask for a full
+    recompute (202: it runs in the worker)."""
 
     queryset = RecomputeRun.objects.order_by("-started_at", "-id")
     serializer_class = RecomputeRunSerializer
+
+    @extend_schema(request=None, responses={202: None})
+    def create(self, request):
+        figures_recompute_all(actor=request.user)  # refuses anyone but an admin
+        return Response(status=status.HTTP_202_ACCEPTED)

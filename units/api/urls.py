@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from .figures import FigureViewSet, StaffingViewSet
 from .registry import AreaViewSet, RecomputeRunViewSet, UnitViewSet
 from .restructurings import RestructuringViewSet
 
@@ -12,6 +13,8 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("units", UnitViewSet, basename="unit")
 router.register("restructurings", RestructuringViewSet, basename="restructuring")
 router.register("recompute-runs", RecomputeRunViewSet, basename="recompute-run")
+router.register("staffing", StaffingViewSet, basename="staffing")
+router.register("figures", FigureViewSet, basename="figure")
 
 
 def urlpatterns_with(*registrations):
