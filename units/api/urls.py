@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from .figures import FigureViewSet, StaffingViewSet
 from .registry import AreaViewSet, RecomputeRunViewSet, UnitViewSet
 from .restructurings import RestructuringViewSet
+from .tokens import ApiTokenViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -15,6 +16,7 @@ router.register("restructurings", RestructuringViewSet, basename="restructuring"
 router.register("recompute-runs", RecomputeRunViewSet, basename="recompute-run")
 router.register("staffing", StaffingViewSet, basename="staffing")
 router.register("figures", FigureViewSet, basename="figure")
+router.register("tokens", ApiTokenViewSet, basename="token")
 
 
 def urlpatterns_with(*registrations):
