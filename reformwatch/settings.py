@@ -321,6 +321,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "units.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AreaLevelEnum": "units.choices.AreaLevel",
         "UnitKindEnum": "units.choices.UnitKind",

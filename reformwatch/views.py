@@ -77,6 +77,8 @@ def _check_cache() -> dict:
 
 
 def _error_page(request, status: int, title: str, message: str):
+    if request.path.startswith("/api/"):  # other systems read JSON, not a page
+        return JsonResponse({"detail": message}, status=status)
     context = {"status": status, "title": title, "message": message}
     try:
         return render(request, "error.html", context, status=status)

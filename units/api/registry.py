@@ -7,7 +7,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..filters import UnitFilter, search_q
+from ..filters import IdFilter, UnitFilter, search_q
 from ..models import Area, RecomputeRun, Unit
 from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
@@ -25,7 +25,7 @@ class AreaSerializer(serializers.ModelSerializer):
 class AreaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name or code, accents optional")
     level = django_filters.ChoiceFilter(choices=Area._meta.get_field("level").choices)
-    parent = django_filters.NumberFilter()
+    parent = IdFilter(queryset=Area.objects.all())
 
     class Meta:
         model = Area
@@ -45,7 +45,9 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 class UnitSerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Unit
