@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
 
-from . import benchmarks_live
+from . import benchmarks_api, benchmarks_live
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
@@ -90,6 +90,7 @@ def run(bench) -> None:
     pages(bench, "official", official, province=province, today=today)
     pages(bench, "clerk", clerk, province=None, today=today, district=district)
     bench.page("landing.anonymous", None, "/")
+    benchmarks_api.api_pages(bench, bench_user("bench-official", Role.OFFICIAL), province)
     bench.download("export.units_csv", official, "/units/export.csv")
     bench.download("export.units_xlsx", official, "/units/export.xlsx")
     apply_one(bench, today)

@@ -83,7 +83,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_units(self.request.user, Unit.objects.select_related("area", "parent"))
 
     @extend_schema(responses=RestructuringSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def lineage(self, request, pk=None):
         """The decisions that made and changed the unit and its predecessors."""
         events = unit_lineage(self.get_object())
