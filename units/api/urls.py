@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from .figures import FigureViewSet, StaffingViewSet
 from .registry import AreaViewSet, RecomputeRunViewSet, UnitViewSet
 from .restructurings import RestructuringViewSet
+from .summary import FigureSummaryView
 from .tokens import ApiTokenViewSet
 
 router = DefaultRouter()
@@ -25,6 +26,7 @@ def urlpatterns_with(*registrations):
     for prefix, viewset, basename in registrations:
         router.register(prefix, viewset, basename=basename)
     return [
+        path("api/v1/figures/summary/", FigureSummaryView.as_view(), name="figure-summary"),
         path("api/v1/", include(router.urls)),
         path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
         path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -80,3 +80,27 @@ def test_the_documented_exchange(client, demo, django_capture_on_commit_callback
     revoked = client.delete(f"/api/v1/tokens/{created.json()['id']}/", **auth)
     assert revoked.status_code == 204
     assert client.get("/api/v1/units/", **auth).status_code == 401
+
+
+def test_the_summary_gives_the_waterfall_with_its_decisions_and_the_targets(client, demo):
+    """Quận Ngô Quyền 2018 → 2023: 42 → 36, the bars sum up, each bar with a
+    decision kind links to the restructurings that make it."""
+    from units.models import Area, User
+
+    client.force_login(User.objects.get(username="lanhdao"))
+    district = Area.objects.get(level="district", code="304")
+    data = client.get(
+        "/api/v1/figures/summary/", {"scope": district.pk, "year": 2023, "base_year": 2018}
+    ).json()
+    assert (data["head"]["units_base"], data["head"]["units_now"]) == (42, 36)
+    bars = data["waterfall"]
+    assert bars[0]["running"] == 42 and bars[-1]["running"] == 36
+    consolidated = next(bar for bar in bars if bar["kind"] == "consolidate")
+    assert consolidated["value"] == -3
+    decisions = client.get(consolidated["decisions"]).json()["results"]
+    assert {d["decision_number"] for d in decisions} == {
+        "1520/QĐ-UBND",
+        "1105/QĐ-UBND",
+        "1106/QĐ-UBND",
+    }
+    assert client.get("/api/v1/figures/summary/", {"year": "x"}).status_code == 400

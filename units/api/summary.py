@@ -1,0 +1,112 @@
+"""A scope's figures over a window, as the dashboard reads them: the headline
+(base, now, change, percent), the waterfall with the decisions behind each bar
+(a link to the restructurings that make it), and the targets with progress."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import Area, ReductionFigure, Unit
+from ..selectors.dashboards import dashboard
+from ..text import parse_id
+
+HEAD = (
+    "units_base",
+    "units_now",
+    "units_reduced",
+    "units_percent",
+    "staff_base",
+    "staff_now",
+    "staff_percent",
+    "staff_actual",
+    "staff_vacancy",
+    "autonomous_share",
+)
+
+
+def _int(params, name: str, default=None):
+    if name not in params:
+        return default
+    value = parse_id(params[name])
+    if value is None:
+        raise ValidationError({name: [_("Give a whole number.")]})
+    return value
+
+
+def _link(url: str, kind: str, where: dict, window: dict) -> str | None:
+    """The restructurings behind a bar (none for the base, the total, and the
+    changes recorded without a decision)."""
+    return f"{url}?{urlencode({'kind': kind, **where, **window})}" if kind else None
+
+
+class FigureSummaryView(APIView):
+    """?scope=<area id> or ?agency=<agency id> (neither: the nation),
+    ?year= (this year), ?base_year= (2015), ?sector= ("*")."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.INT)
+            for name in ("scope", "agency", "year", "base_year")
+        ]
+        + [OpenApiParameter("sector", OpenApiTypes.STR)],
+        responses=inline_serializer(
+            "FigureSummary",
+            {
+                "head": serializers.DictField(),
+                "waterfall": serializers.ListField(child=serializers.DictField()),
+                "targets": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request):
+        params = request.query_params
+        year = _int(params, "year", timezone.localdate().year)
+        base_year = _int(params, "base_year", 2015)
+        if not 2000 <= base_year <= year <= 2100:
+            raise ValidationError({"year": [_("The base year comes before the year, 2000–2100.")]})
+        scope_id, agency_id = _int(params, "scope"), _int(params, "agency")
+        area = Area.objects.filter(pk=scope_id).first() if scope_id else None
+        if agency_id:
+            area = Unit.objects.agencies().filter(pk=agency_id).first()
+        if (scope_id or agency_id) and area is None:
+            raise ValidationError({"scope": [_("No such area or agency.")]})
+        sector = params.get("sector", ReductionFigure.ALL)
+        data = dashboard(area=area, year=year, base_year=base_year, sector=sector)
+        head = data["head"]
+        decisions = reverse("restructuring-list")
+        where = {"agency": agency_id} if agency_id else ({"area": scope_id} if scope_id else {})
+        window = {"effective_from": f"{base_year + 1}-01-01", "effective_to": f"{year}-12-31"}
+        return Response(
+            {
+                "head": {name: getattr(head, name) for name in HEAD},
+                "waterfall": [
+                    {
+                        "label": bar.label,
+                        "value": bar.value,
+                        "running": bar.running,
+                        "kind": bar.kind,
+                        "decisions": _link(decisions, bar.kind, where, window),
+                    }
+                    for bar in data["waterfall"]
+                ],
+                "targets": [
+                    {
+                        "metric": item.target.metric,
+                        "base_year": item.target.base_year,
+                        "target_year": item.target.target_year,
+                        "percent": item.target.percent,
+                        "achieved": item.achieved,
+                        "progress": item.progress,
+                        "gap": item.gap,
+                    }
+                    for item in data["targets"]
+                ],
+            }
+        )
