@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS = {
         "RecommendationStatusEnum": "supervision.choices.RecommendationStatus",
         "BodyKindEnum": "supervision.choices.BodyKind",
         "TaskStatusEnum": "supervision.choices.TaskStatus",
+        "EscalationKindEnum": "supervision.choices.EscalationKind",
+        "FindingKindEnum": "supervision.choices.FindingKind",
+        "SessionKindEnum": "supervision.choices.SessionKind",
+        "DeadlineChangeStatusEnum": "supervision.choices.DeadlineChangeStatus",
         "RecomputeStatusEnum": "units.models.figures.RecomputeRun.Status",
     },
 }

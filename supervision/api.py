@@ -3,10 +3,16 @@ recommendations, recommendations with answers, moved dates and escalations,
 plans with their tasks. Writes stay on the pages until their endpoints land."""
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response as ApiResponse
 
 from units.scope import reads_own_scope_only, scope_q
 
+from .choices import SETTLED as SETTLED_STATES
+from .choices import EscalationKind, SessionStatus
 from .filters import RecommendationFilter, SessionFilter
 from .models import (
     DeadlineChange,
@@ -19,6 +25,8 @@ from .models import (
     Session,
 )
 from .permissions import visible_sessions
+from .services import recommendations as services
+from .services.sessions import session_transition
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -53,18 +61,6 @@ class SessionSerializer(serializers.ModelSerializer):
             "published_at",
             "findings",
         ]
-
-
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Session.objects.none()  # for the schema; get_queryset applies the scope
-    serializer_class = SessionSerializer
-    filterset_class = SessionFilter
-
-    def get_queryset(self):
-        queryset = Session.objects.select_related("body").prefetch_related(
-            "supervised_units", Prefetch("findings", queryset=Finding.objects.all())
-        )
-        return visible_sessions(self.request.user, queryset).order_by("-decision_date", "-id")
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -108,6 +104,58 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
 
+class RespondInput(serializers.Serializer):
+    date = serializers.DateField()
+    text = serializers.CharField(max_length=20_000)
+
+
+class NewDateInput(serializers.Serializer):
+    new_due = serializers.DateField()
+    reason = serializers.CharField(max_length=2_000)
+
+
+class DecideInput(serializers.Serializer):
+    change = serializers.IntegerField(min_value=1)
+    accept = serializers.BooleanField()
+
+
+class AssessInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[(s.value, s.label) for s in SETTLED_STATES])
+
+
+class EscalateInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EscalationKind.choices)
+    date = serializers.DateField()
+    note = serializers.CharField(max_length=2_000, required=False, allow_blank=True, default="")
+
+
+class TransitionInput(serializers.Serializer):
+    to = serializers.ChoiceField(choices=SessionStatus.choices)
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Session.objects.none()  # for the schema; get_queryset applies the scope
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        queryset = Session.objects.select_related("body").prefetch_related(
+            "supervised_units", Prefetch("findings", queryset=Finding.objects.all())
+        )
+        return visible_sessions(self.request.user, queryset).order_by("-decision_date", "-id")
+
+    @extend_schema(request=TransitionInput, responses=SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the session to its next state (the body's supervisors)."""
+        session = self.get_object()
+        incoming = TransitionInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        target = incoming.validated_data["to"]
+        session_transition(actor=request.user, session_id=session.pk, target=target)
+        return ApiResponse(SessionSerializer(self.get_queryset().get(pk=session.pk)).data)
+
+
 class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     """Sent recommendations (not a running session's drafts), with the
     follow-up page's filters (status=overdue included)."""
@@ -124,6 +172,58 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
         if reads_own_scope_only(user):
             queryset = queryset.filter(scope_q(user, "addressed_unit__"))
         return queryset.order_by("current_due", "id")
+
+    def _act(self, request, input_class, call):
+        """Validate the body, call the service (which checks who may), answer
+        the recommendation as it now stands."""
+        rec = self.get_object()
+        incoming = input_class(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        call(actor=request.user, recommendation_id=rec.pk, **incoming.validated_data)
+        return ApiResponse(RecommendationSerializer(self.get_queryset().get(pk=rec.pk)).data)
+
+    @extend_schema(request=RespondInput, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """The addressee's answer (clerks of its scope)."""
+        return self._act(request, RespondInput, services.response_record)
+
+    @extend_schema(request=NewDateInput, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"], url_path="propose-date")
+    def propose_date(self, request, pk=None):
+        """A new due date asked for, with a reason (clerks of its scope)."""
+        return self._act(request, NewDateInput, services.deadline_propose)
+
+    @extend_schema(request=DecideInput, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-date")
+    def decide_date(self, request, pk=None):
+        """Accept or refuse the date asked for (the body's supervisors)."""
+        return self._act(request, DecideInput, _decide)
+
+    @extend_schema(request=NewDateInput, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"], url_path="move-date")
+    def move_date(self, request, pk=None):
+        """Move the due date, with a reason (the body's supervisors)."""
+        return self._act(request, NewDateInput, services.deadline_move)
+
+    @extend_schema(request=AssessInput, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        """Judge the implementation (the body's supervisors)."""
+        return self._act(request, AssessInput, services.recommendation_assess)
+
+    @extend_schema(request=EscalateInput, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        """One step up the ladder (the body's supervisors)."""
+        return self._act(request, EscalateInput, services.escalation_record)
+
+
+def _decide(*, actor, recommendation_id, change, accept):
+    found = DeadlineChange.objects.filter(pk=change, recommendation_id=recommendation_id).first()
+    if found is None:
+        raise NotFound
+    services.deadline_decide(actor=actor, change_id=found.pk, accept=accept)
 
 
 class PlanTaskSerializer(serializers.ModelSerializer):
