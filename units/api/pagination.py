@@ -28,3 +28,7 @@ class IdCursorPagination(StrictPageSize, CursorPagination):
     page_size = 100
     max_page_size = 1000
     ordering = "id"
+
+
+class NewestCursorPagination(IdCursorPagination):
+    ordering = "-id"

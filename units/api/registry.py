@@ -2,17 +2,19 @@
 read through the same FilterSets and scope rules as the pages."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..filters import IdFilter, UnitFilter, search_q
-from ..models import Area, RecomputeRun, Unit
+from ..models import Area, AuditEntry, RecomputeRun, Unit
 from ..scope import visible_units
+from ..selectors.activity import activity
 from ..selectors.lineage import unit_lineage
 from ..services.figures import figures_recompute_all
-from .pagination import IdCursorPagination
+from .pagination import IdCursorPagination, NewestCursorPagination
 from .restructurings import RestructuringSerializer
 
 
@@ -118,3 +120,44 @@ class RecomputeRunViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         figures_recompute_all(actor=request.user)  # refuses anyone but an admin
         return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "request_id",
+        ]
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The activity log as the activity page shows it to the reader (admins all,
+    others their scope's and their own), newest first, by cursor; ?user=,
+    ?object=, ?object_type=, ?request=."""
+
+    queryset = AuditEntry.objects.none()
+    serializer_class = AuditEntrySerializer
+    pagination_class = NewestCursorPagination
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR)
+            for name in ("user", "object", "object_type", "request")
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return activity(user=self.request.user, params=self.request.query_params)

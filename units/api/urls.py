@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .figures import FigureViewSet, StaffingViewSet
-from .registry import AreaViewSet, RecomputeRunViewSet, UnitViewSet
+from .registry import AreaViewSet, AuditEntryViewSet, RecomputeRunViewSet, UnitViewSet
 from .restructurings import RestructuringViewSet
 from .summary import FigureSummaryView
 from .tokens import ApiTokenViewSet
@@ -18,6 +18,7 @@ router.register("recompute-runs", RecomputeRunViewSet, basename="recompute-run")
 router.register("staffing", StaffingViewSet, basename="staffing")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("audit", AuditEntryViewSet, basename="audit")
 
 
 def urlpatterns_with(*registrations):

@@ -18,6 +18,8 @@ READS = [
     "/api/v1/recommendations/",
     "/api/v1/plans/",
     "/api/v1/tokens/",
+    "/api/v1/audit/",
+    "/api/v1/figures/summary/",
 ]
 
 

@@ -114,3 +114,18 @@ def test_the_schema_and_its_documentation_are_served(client, official):
     client.force_login(official)
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_audit_log_is_read_by_cursor_within_the_readers_scope(
+    client, clerk, outsider_clerk, unit
+):
+    from units.services.units import unit_update
+
+    unit_update(unit_id=unit.pk, actor=clerk, data={"code": "MN-01"})
+    client.force_login(outsider_clerk)
+    assert client.get("/api/v1/audit/").json()["results"] == []
+    client.force_login(clerk)
+    page = client.get("/api/v1/audit/", {"page_size": 1}).json()
+    assert page["results"][0]["action"] == "unit.update" and "cursor=" in (
+        page["next"] or "cursor="
+    )
