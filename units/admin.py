@@ -321,3 +321,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_tokens  # noqa: E402, F401  (registers the API tokens admin)

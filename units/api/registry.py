@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..filters import IdFilter, UnitFilter, search_q
-from ..models import Area, AuditEntry, RecomputeRun, Unit
+from ..models import Area, AreaLineage, AuditEntry, RecomputeRun, Unit
 from ..scope import visible_units
 from ..selectors.activity import activity
 from ..selectors.lineage import unit_lineage
@@ -18,10 +18,42 @@ from .pagination import IdCursorPagination, NewestCursorPagination
 from .restructurings import RestructuringSerializer
 
 
+class PredecessorSerializer(serializers.ModelSerializer):
+    area = serializers.IntegerField(source="predecessor_id")
+
+    class Meta:
+        model = AreaLineage
+        fields = ["area", "effective_on", "decision", "main"]
+
+
+class SuccessorSerializer(serializers.ModelSerializer):
+    area = serializers.IntegerField(source="successor_id")
+
+    class Meta:
+        model = AreaLineage
+        fields = ["area", "effective_on", "decision", "main"]
+
+
 class AreaSerializer(serializers.ModelSerializer):
+    """An area with its period of validity and its lineage: the areas it came
+    from and those it went into (the 2025 mergers)."""
+
+    predecessors = PredecessorSerializer(source="predecessor_links", many=True, read_only=True)
+    successors = SuccessorSerializer(source="successor_links", many=True, read_only=True)
+
     class Meta:
         model = Area
-        fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "predecessors",
+            "successors",
+        ]
 
 
 class AreaFilter(django_filters.FilterSet):
@@ -40,7 +72,9 @@ class AreaFilter(django_filters.FilterSet):
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     """The official areas through time (valid from/to), searchable without accents."""
 
-    queryset = Area.objects.order_by("level", "code", "id")
+    queryset = Area.objects.prefetch_related("predecessor_links", "successor_links").order_by(
+        "level", "code", "id"
+    )
     serializer_class = AreaSerializer
     filterset_class = AreaFilter
 

@@ -23,10 +23,13 @@ def token_digest(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
-    """A new token for the actor; returns it and its text, which is never shown
-    again (only its digest is kept)."""
-    if not actor.is_authenticated:
+def token_create(
+    *, actor: User, name: str, days: int, owner: User | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for the actor (or, by an admin, for `owner`); returns it and
+    its text, which is never shown again (only its digest is kept)."""
+    owner = owner or actor
+    if not actor.is_authenticated or (owner.pk != actor.pk and not actor.is_admin):
         raise PermissionDenied
     name = name.strip()
     errors = {}
@@ -39,7 +42,7 @@ def token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor,
+        user=owner,
         name=name,
         prefix=prefix,
         digest=token_digest(secret),

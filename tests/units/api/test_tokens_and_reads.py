@@ -4,6 +4,7 @@ use kept), reads in the same scope as the pages, errors as JSON, the schema."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,3 +130,47 @@ def test_the_audit_log_is_read_by_cursor_within_the_readers_scope(
     assert page["results"][0]["action"] == "unit.update" and "cursor=" in (
         page["next"] or "cursor="
     )
+
+
+def test_areas_carry_their_validity_and_lineage(client, official, db):
+    import datetime as dt
+
+    from units.models import Area, AreaLineage
+
+    old = Area.objects.create(
+        code="30", name="Tỉnh Hải Dương", level="province", valid_to=dt.date(2025, 6, 30)
+    )
+    new = Area.objects.create(
+        code="31", name="Thành phố Hải Phòng", level="province", valid_from=dt.date(2025, 7, 1)
+    )
+    AreaLineage.objects.create(
+        predecessor=old, successor=new, effective_on=dt.date(2025, 7, 1), decision="202/2025/QH15"
+    )
+    client.force_login(official)
+    found = client.get("/api/v1/areas/", {"q": "hai phong"}).json()["results"]
+    merged = next(a for a in found if a["id"] == new.pk)
+    assert merged["valid_from"] == "2025-07-01"
+    assert merged["predecessors"] == [
+        {"area": old.pk, "effective_on": "2025-07-01", "decision": "202/2025/QH15", "main": True}
+    ]
+    assert client.get(f"/api/v1/areas/{old.pk}/").json()["successors"][0]["area"] == new.pk
+
+
+def test_an_admin_creates_and_revokes_a_users_token_in_the_admin(admin_client, clerk):
+    response = admin_client.post(
+        "/admin/units/apitoken/add/",
+        {"user": clerk.pk, "name": "Hệ thống thống kê", "days": 30},
+        follow=True,
+    )
+    token = ApiToken.objects.get()
+    assert token.user == clerk and token.name == "Hệ thống thống kê"
+    text = next(str(m) for m in response.context["messages"]).rsplit(" ", 1)[-1]
+    assert text.startswith(f"rw_{token.prefix}_")
+    admin_client.post(
+        "/admin/units/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(action__startswith="token.").count() == 2
+    with pytest.raises(PermissionDenied):  # a clerk may not create one for another
+        token_create(actor=clerk, owner=UserFactory(), name="x", days=1)
