@@ -294,6 +294,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "units.api.pagination.PagePagination",
+    # JSON only: the browsable HTML API would be an undocumented second surface.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -311,6 +313,8 @@ REST_FRAMEWORK = {
     "DATE_INPUT_FORMATS": ["iso-8601", "%d/%m/%Y"],
     "COERCE_DECIMAL_TO_STRING": False,
 }
+# Wrong tokens from one address before it is refused for a minute.
+API_AUTH_FAILURES_PER_MINUTE = envint("API_AUTH_FAILURES_PER_MINUTE", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ReformWatch API",
     "DESCRIPTION": "Public service units, their restructurings, staffing, reduction figures "

@@ -13,10 +13,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, settings
 
 from reformwatch.wsgi import application
-from units.models import User
+from units.models import Area, User
 from units.services.tokens import token_create
 
-ROLES = ["anonymous", "lanhdao", "chuyenvien", "giamsat", "admin", "outsider"]
+ROLES = ["anonymous", "lanhdao", "chuyenvien", "giamsat", "admin", "outsider", "scoped"]
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 # Left out: whether a schema-valid request is accepted (an id that names no row
 # is refused with a message, and the schema cannot say which ids exist) and
@@ -43,12 +43,20 @@ def demo_tokens(django_db_setup, django_db_blocker):
             debug, django_settings.DEBUG = django_settings.DEBUG, True
             call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
             django_settings.DEBUG = debug
-            outsider = User.objects.create(username="outsider-clerk")
-            outsider.groups.add(*User.objects.get(username="chuyenvien").groups.all())
-            outsider.scope_area = User.objects.get(username="lanhdao").scope_area
+            # A clerk of another province (Kon Tum) and an official of Hải Phòng.
+            kon_tum = Area.objects.get(level="province", code="62", valid_from=None)
+            extra = {
+                "outsider": User.objects.create(username="outsider-clerk", scope_area=kon_tum),
+                "scoped": User.objects.create(
+                    username="scoped-official",
+                    scope_area=User.objects.get(username="chuyenvien").scope_area,
+                ),
+            }
+            extra["outsider"].groups.add(*User.objects.get(username="chuyenvien").groups.all())
+            extra["scoped"].groups.add(*User.objects.get(username="lanhdao").groups.all())
             tokens = {}
             for role in ROLES[1:]:
-                user = outsider if role == "outsider" else User.objects.get(username=role)
+                user = extra.get(role) or User.objects.get(username=role)
                 tokens[role] = token_create(actor=user, name=f"fuzz {role}", days=1)[1]
             yield tokens
         finally:

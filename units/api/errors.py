@@ -4,6 +4,7 @@ permission a 403; nothing of bad input becomes a 500."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_handler
@@ -32,7 +33,10 @@ def exception_handler(exc, context):
         exc = Conflict({"detail": exc.messages})
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        paths = getattr(context.get("view"), "error_paths", {})
+        exc = exceptions.ValidationError({paths.get(key, key): v for key, v in detail.items()})
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
+    elif isinstance(exc, Http404):  # Django's words ("No Unit matches…") are not ours
+        exc = exceptions.NotFound()
     return drf_handler(exc, context)

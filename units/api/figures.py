@@ -4,7 +4,7 @@ Figures: the snapshot by scope, year and sector, with an ETag and
 Last-Modified tied to the snapshot's version (304 when unchanged)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Max
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,13 +14,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from ..choices import StaffingCategory
+from ..choices import Sector, StaffingCategory
 from ..models import RecomputeRun, ReductionFigure, StaffingFigure, Unit
 from ..models.staffing import FIRST_YEAR, LAST_YEAR
 from ..scope import visible_units
 from ..services.staffing import StaffingRow, may_enter_staffing, staffing_save
 from ..text import parse_id
-from ..versions import digest, figures_version
+from ..versions import digest
+
+SECTORS = {*Sector.values, "", ReductionFigure.ALL}
 
 
 class StaffingFigureSerializer(serializers.ModelSerializer):
@@ -156,13 +158,6 @@ class FigureViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         params = request.query_params
-        etag = quote_etag(digest(figures_version(), sorted(params.items())))
-        finished = RecomputeRun.objects.filter(status="done").aggregate(at=Max("finished_at"))
-        headers = {"ETag": etag, "Vary": "Accept-Language, Cookie, Authorization"}
-        if finished["at"]:
-            headers["Last-Modified"] = http_date(finished["at"].timestamp())
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         queryset = ReductionFigure.objects.order_by("year", "sector")
         scope, agency = parse_id(params.get("scope", "")), parse_id(params.get("agency", ""))
         for name, value in (("scope", scope), ("agency", agency)):
@@ -175,7 +170,26 @@ class FigureViewSet(viewsets.GenericViewSet):
                 raise ValidationError({"year": [_("Give a year such as 2023.")]})
             queryset = queryset.filter(year=year)
         if params.get("sector"):
+            if params["sector"] not in SECTORS:
+                raise ValidationError({"sector": [_("Give a sector's code, or * for all.")]})
             queryset = queryset.filter(sector=params["sector"])
+        # The snapshot changes only with a finished run: its id and time, and
+        # the query, make the ETag (whatever the cache holds).
+        run = (
+            RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE, finished_at__isnull=False)
+            .order_by("-finished_at", "-id")
+            .values_list("id", "finished_at")
+            .first()
+        )
+        etag = quote_etag(digest(run, sorted(params.lists())))
+        headers = {"ETag": etag, "Vary": "Accept-Language, Cookie, Authorization"}
+        if run:
+            headers["Last-Modified"] = http_date(run[1].timestamp())
+        unchanged = get_conditional_response(
+            request._request, etag=etag, last_modified=run[1].timestamp() if run else None
+        )
+        if unchanged is not None and unchanged.status_code == 304:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         page = self.paginate_queryset(queryset)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         for name, value in headers.items():

@@ -3,7 +3,7 @@ units and audit entries so that deep pages stay as fast as the first. A
 page size that is not a positive whole number is refused, not ignored."""
 
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
@@ -28,6 +28,14 @@ class IdCursorPagination(StrictPageSize, CursorPagination):
     page_size = 100
     max_page_size = 1000
     ordering = "id"
+
+    def decode_cursor(self, request):
+        """A cursor whose position is not an id (crafted by hand) is a 404,
+        like any other cursor that cannot be read."""
+        cursor = super().decode_cursor(request)
+        if cursor and cursor.position is not None and not str(cursor.position).isdigit():
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class NewestCursorPagination(IdCursorPagination):

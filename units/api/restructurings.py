@@ -2,7 +2,7 @@
 with ?dry_run=1) through the same service and rules as the guided form, and
 reverse one with a reason. A unit another decision closed first is a 409."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -49,6 +49,29 @@ class RestructuringSerializer(serializers.ModelSerializer):
             "created_at",
             "reversed_at",
             "links",
+        ]
+
+
+class RestructuringRowSerializer(serializers.ModelSerializer):
+    """A decision in a list: its links counted, not listed (GET one for them)."""
+
+    link_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Restructuring
+        fields = [
+            "id",
+            "kind",
+            "decision_number",
+            "decided_on",
+            "effective_on",
+            "authority",
+            "note",
+            "new_parent",
+            "new_area",
+            "created_at",
+            "reversed_at",
+            "link_count",
         ]
 
 
@@ -151,11 +174,27 @@ class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Restructuring.objects.none()
     serializer_class = RestructuringSerializer
     filterset_class = RestructuringFilter
+    # The service names the decision's fields as the model does; the API's
+    # input nests them under "decision".
+    error_paths = {
+        "decision_number": "decision.number",
+        "decided_on": "decision.decided_on",
+        "effective_on": "decision.effective_on",
+        "authority": "decision.authority",
+        "note": "decision.note",
+    }
 
     def get_queryset(self):
-        links = RestructuringLink.objects.select_related("unit")
-        queryset = Restructuring.objects.prefetch_related(Prefetch("links", queryset=links))
+        queryset = Restructuring.objects.all()
+        if self.action != "list":  # a bulk decision has thousands of links
+            links = RestructuringLink.objects.select_related("unit")
+            queryset = queryset.prefetch_related(Prefetch("links", queryset=links))
+        else:
+            queryset = queryset.annotate(link_count=Count("links"))
         return visible_restructurings(self.request.user, queryset).order_by("-effective_on", "-id")
+
+    def get_serializer_class(self):
+        return RestructuringRowSerializer if self.action == "list" else RestructuringSerializer
 
     @extend_schema(
         request=RestructuringInput,

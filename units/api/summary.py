@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..choices import Sector
 from ..models import Area, ReductionFigure, Unit
 from ..selectors.dashboards import dashboard
 from ..text import parse_id
@@ -78,6 +79,8 @@ class FigureSummaryView(APIView):
         if (scope_id or agency_id) and area is None:
             raise ValidationError({"scope": [_("No such area or agency.")]})
         sector = params.get("sector", ReductionFigure.ALL)
+        if sector not in {*Sector.values, "", ReductionFigure.ALL}:
+            raise ValidationError({"sector": [_("Give a sector's code, or * for all.")]})
         data = dashboard(area=area, year=year, base_year=base_year, sector=sector)
         head = data["head"]
         decisions = reverse("restructuring-list")

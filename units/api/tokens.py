@@ -4,6 +4,7 @@ your session, list yours, revoke one. The text is returned once."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ..models import ApiToken
@@ -43,6 +44,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
 
     @extend_schema(request=ApiTokenInput, responses={201: NewApiTokenSerializer})
     def create(self, request):
+        if isinstance(request.successful_authenticator, TokenAuthentication):
+            # A token may not make more tokens: a leaked one would outlive its expiry.
+            raise PermissionDenied
         incoming = ApiTokenInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         token, text = token_create(actor=request.user, **incoming.validated_data)
