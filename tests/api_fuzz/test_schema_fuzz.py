@@ -8,8 +8,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 
 from reformwatch.wsgi import application
@@ -33,7 +34,12 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 @pytest.fixture(scope="module")
 def demo_tokens(django_db_setup, django_db_blocker):
-    """The demo and a token per role, for the whole module, then undone."""
+    """The demo and a token per role, for the whole module, then undone. The
+    WSGI app is called directly: like Django's test client, keep it from
+    closing the test's database connection at the end of each request (on
+    PostgreSQL that would end the module's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -62,6 +68,8 @@ def demo_tokens(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("role", ROLES)
