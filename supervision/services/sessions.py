@@ -89,6 +89,26 @@ def _save(session: Session) -> None:
         ) from None
 
 
+def _write(actor: User, session: Session, data: SessionData, *, action: str, before) -> Session:
+    """Fill, check and save the session with its units and members; audit once."""
+    _fill(session, data)
+    session.full_clean()
+    _save(session)
+    session.supervised_units.set(data.unit_ids)
+    session.members.set(data.member_ids)
+    after = snapshot(session, SESSION_FIELDS)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=session,
+        before=before,
+        after=after,
+        units=_units_of(session),
+    )
+    supervision_changed()
+    return session
+
+
 def _check_units_kept(session: Session, unit_ids: list[int]) -> None:
     """A supervised unit with working sessions, findings or recommendations
     stays on the session."""
@@ -108,22 +128,7 @@ def session_create(*, actor: User, data: SessionData) -> Session:
     """A new session, planned, for a body the actor supervises."""
     if not bodies_of(actor).filter(pk=data.body_id).exists():
         raise PermissionDenied
-    session = Session()
-    _fill(session, data)
-    session.full_clean()
-    _save(session)
-    session.supervised_units.set(data.unit_ids)
-    session.members.set(data.member_ids)
-    audit_record(
-        actor=actor,
-        action="session.create",
-        obj=session,
-        before=None,
-        after=snapshot(session, SESSION_FIELDS),
-        units=_units_of(session),
-    )
-    supervision_changed()
-    return session
+    return _write(actor, Session(), data, action="session.create", before=None)
 
 
 @transaction.atomic
@@ -140,21 +145,7 @@ def session_update(*, actor: User, session_id: int, data: SessionData) -> Sessio
         raise ValidationError(_("A closed session can no longer be changed."))
     before = snapshot(session, SESSION_FIELDS)
     _check_units_kept(session, data.unit_ids)
-    _fill(session, data)
-    session.full_clean()
-    _save(session)
-    session.supervised_units.set(data.unit_ids)
-    session.members.set(data.member_ids)
-    audit_record(
-        actor=actor,
-        action="session.update",
-        obj=session,
-        before=before,
-        after=snapshot(session, SESSION_FIELDS),
-        units=_units_of(session),
-    )
-    supervision_changed()
-    return session
+    return _write(actor, session, data, action="session.update", before=before)
 
 
 def _transition_problem(session: Session, target: str) -> str | None:

@@ -31,25 +31,27 @@ class LinkSerializer(serializers.ModelSerializer):
         fields = ["unit", "unit_name", "role", "staff_moved"]
 
 
+DECISION_FIELDS = (
+    "id",
+    "kind",
+    "decision_number",
+    "decided_on",
+    "effective_on",
+    "authority",
+    "note",
+    "new_parent",
+    "new_area",
+    "created_at",
+    "reversed_at",
+)
+
+
 class RestructuringSerializer(serializers.ModelSerializer):
     links = LinkSerializer(many=True, read_only=True)
 
     class Meta:
         model = Restructuring
-        fields = [
-            "id",
-            "kind",
-            "decision_number",
-            "decided_on",
-            "effective_on",
-            "authority",
-            "note",
-            "new_parent",
-            "new_area",
-            "created_at",
-            "reversed_at",
-            "links",
-        ]
+        fields = [*DECISION_FIELDS, "links"]
 
 
 class RestructuringRowSerializer(serializers.ModelSerializer):
@@ -59,20 +61,7 @@ class RestructuringRowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Restructuring
-        fields = [
-            "id",
-            "kind",
-            "decision_number",
-            "decided_on",
-            "effective_on",
-            "authority",
-            "note",
-            "new_parent",
-            "new_area",
-            "created_at",
-            "reversed_at",
-            "link_count",
-        ]
+        fields = [*DECISION_FIELDS, "link_count"]
 
 
 class DecisionInput(serializers.Serializer):
