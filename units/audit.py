@@ -75,6 +75,53 @@ def object_label(obj: Model) -> str:
     return str(number if number is not None else obj)[:255]
 
 
+def _entry(
+    actor: User | None, action: str, object_type: str, object_id: str, label: str, before, after
+) -> AuditEntry:
+    """An unsaved entry: the actor kept by name too, and the request it came with
+    (a web request's id, or the run id a command sets)."""
+    person = actor if actor is not None and actor.is_authenticated else None
+    return AuditEntry(
+        actor=person,
+        actor_name=(person.full_name or person.username) if person else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=label[:255],
+        before=before,
+        after=after,
+        request_id=current_request_id.get(),
+    )
+
+
+def audit_rows(
+    *,
+    actor: User | None,
+    action: str,
+    obj: Model,
+    before: dict | None,
+    after: dict | None,
+    units: Iterable[Unit] = (),
+    areas: Iterable[Area] = (),
+) -> tuple[AuditEntry, list[AuditLink]]:
+    """The unsaved entry of a change and its links to the units and areas it
+    concerns, without a query: `audit_record` saves them one change at a time, a
+    bulk loader many at once. `obj` and the units must already have their ids."""
+    entry = _entry(
+        actor, action, obj._meta.label_lower, str(obj.pk), object_label(obj), before, after
+    )
+    links = {(u.pk, u.area_id) for u in units}
+    links |= {(None, a.pk) for a in areas if all(a.pk != area for _u, area in links)}
+    return entry, [AuditLink(entry=entry, unit_id=u, area_id=a) for u, a in sorted(links, key=str)]
+
+
+def audit_save(entry: AuditEntry, links: list[AuditLink]) -> AuditEntry:
+    """Save an entry built by `audit_rows` and its links (two statements)."""
+    entry.save()
+    AuditLink.objects.bulk_create(links)  # each link's entry id is read from `entry` here
+    return entry
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -88,24 +135,10 @@ def audit_record(
     """Write one audit entry and its links to the units and areas it concerns; call
     it inside the transaction of the change. A unit the change deletes is passed
     by its area in `areas`: a link to the unit itself would not survive."""
-    person = actor if actor is not None and actor.is_authenticated else None
-    entry = AuditEntry.objects.create(
-        actor=person,
-        actor_name=(person.full_name or person.username) if person else "",
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=object_label(obj),
-        before=before,
-        after=after,
-        request_id=current_request_id.get(),
+    rows = audit_rows(
+        actor=actor, action=action, obj=obj, before=before, after=after, units=units, areas=areas
     )
-    links = {(u.pk, u.area_id) for u in units}
-    links |= {(None, a.pk) for a in areas if all(a.pk != area for _u, area in links)}
-    AuditLink.objects.bulk_create(
-        [AuditLink(entry=entry, unit_id=u, area_id=a) for u, a in sorted(links, key=str)]
-    )
-    return entry
+    return audit_save(*rows)
 
 
 def audit_bulk(
@@ -113,18 +146,9 @@ def audit_bulk(
 ) -> AuditEntry:
     """One entry for a bulk write that concerns no single row (a registry load,
     a generated dataset): what ran and what it changed."""
-    person = actor if actor is not None and actor.is_authenticated else None
-    return AuditEntry.objects.create(
-        actor=person,
-        actor_name=(person.full_name or person.username) if person else "",
-        action=action,
-        object_type=object_type,
-        object_id="",
-        object_repr=label[:255],
-        before=None,
-        after=after,
-        request_id=current_request_id.get(),
-    )
+    entry = _entry(actor, action, object_type, "", label, None, after)
+    entry.save()
+    return entry
 
 
 def action_label(action: str, object_type: str) -> str:

@@ -38,7 +38,7 @@ from ..models import Area, AreaLineage, Unit, User
 from ..models.areas import area_subtree_q
 from ..text import fold
 from .restructuring_rules import Decision
-from .restructurings import restructuring_apply
+from .restructurings import restructuring_apply, restructuring_apply_rows
 
 COMMUNE_UNIT_PREFIXES = (
     "truong mam non",
@@ -290,7 +290,7 @@ def apply_area_changes(*, plan: AreaChangePlan, decision: Decision, actor: User)
             parent = move.new_parent.pk if move.new_parent else copies.get(move.unit.parent_id)
             parent = copies.get(parent, parent)
             destinations[move.unit.pk] = (parent, move.new_area.pk if move.new_area else None)
-        restructuring = restructuring_apply(
+        rows = restructuring_apply_rows(
             actor=actor,
             kind=RestructuringKind.TRANSFER,
             decision=decision,
@@ -298,7 +298,7 @@ def apply_area_changes(*, plan: AreaChangePlan, decision: Decision, actor: User)
             destinations=destinations,
             children_follow=True,  # the units they manage move in the next wave
         )
-        for move, copy in zip(ready, restructuring.created_units, strict=True):
+        for move, copy in zip(ready, rows.results, strict=True):
             copies[move.unit.pk] = copy.pk
         transfers += 1
         moved = {m.unit.pk for m in ready}

@@ -10,15 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..audit import audit_record, snapshot
+from ..audit import audit_record, audit_save
 from ..choices import LinkRole
 from ..models import Restructuring, RestructuringLink, Unit, User
 from ..models.staffing import QUOTA_OF_KIND, quota_year
-from ..text import fold
 from ..versions import registry_changed
 from .decision_files import decision_file_check, decision_file_delete, decision_file_store
 from .figures import areas_of, figures_mark_stale
 from .restructuring_checks import date_text, fail, later_link, lock_units
+from .restructuring_rows import (
+    DecisionRows,
+    restructuring_audit_rows,
+    restructuring_rows,
+    restructuring_summary,
+)
 from .restructuring_rules import (
     RENAMEABLE,
     can_restructure,
@@ -45,15 +50,35 @@ def restructuring_apply(
     A decision file is stored only if everything else holds, and removed again if
     the transaction does not commit (so it must be the outermost one). A form
     confirmed twice (`submission_key`) records once: the second gets an error."""
+    rows = restructuring_apply_rows(
+        actor=actor,
+        decision_file=decision_file,
+        submission_key=submission_key,
+        quotas=quotas,
+        **plan_kwargs,
+    )
+    return rows.restructuring
+
+
+def restructuring_apply_rows(
+    *,
+    actor: User,
+    decision_file: UploadedFile | None = None,
+    submission_key: str | None = None,
+    quotas: dict[str, int] | None = None,
+    **plan_kwargs,
+) -> DecisionRows:
+    """`restructuring_apply`, returning every row it wrote: the bulk area changes
+    map each unit to the copy that continues it (`results`, in source order)."""
     if decision_file is not None:
         decision_file_check(decision_file)
     stored: list[str] = []
     try:
         with transaction.atomic(durable=decision_file is not None):
-            restructuring = _apply(actor, decision_file, stored, submission_key, plan_kwargs)
+            rows = _apply(actor, decision_file, stored, submission_key, plan_kwargs)
             if quotas:
-                _assign_quotas(actor, restructuring, quotas)
-            return restructuring
+                _assign_quotas(actor, rows, quotas)
+            return rows
     except BaseException as error:
         for name in stored:
             decision_file_delete(name)
@@ -67,25 +92,16 @@ def restructuring_apply(
         raise
 
 
-def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs):
+def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs) -> DecisionRows:
+    """Validate under locks, then save the rows `restructuring_rows` builds (the
+    national generator writes the same rows in bulk)."""
     if submission_key and Restructuring.objects.filter(submission_key=submission_key).exists():
         raise ValidationError(ALREADY_RECORDED, code="already_recorded")
     plan = restructuring_plan(lock=True, **plan_kwargs)
     if not can_restructure(actor, plan):
         raise PermissionDenied
-    d = plan.decision
-    restructuring = Restructuring(
-        kind=plan.kind,
-        decision_number=d.number.strip(),
-        decided_on=d.decided_on,
-        effective_on=d.effective_on,
-        authority=d.authority.strip(),
-        note=d.note.strip(),
-        new_parent=plan.new_parent,
-        new_area=plan.new_area,
-        created_by=actor,
-        submission_key=submission_key,
-    )
+    rows = restructuring_rows(plan=plan, actor=actor, submission_key=submission_key)
+    restructuring = rows.restructuring
     # The plan checked the kind and the dates (the table's rules), and the key's
     # uniqueness is the database's to enforce: no query per check here.
     restructuring.full_clean(
@@ -97,99 +113,45 @@ def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs)
         restructuring.decision_file = decision_file_store(restructuring, decision_file)
         stored.append(restructuring.decision_file.name)
     restructuring.save()
-    links = []
-    ceasing = {unit.pk for unit in plan.ceasing}
     # One statement for every unit that ceases (a bulk transfer closes thousands).
-    Unit.objects.filter(pk__in=ceasing).update(closed_on=d.effective_on, closed_by=restructuring)
-    for source in plan.sources:
-        before = snapshot(source, ["closed_on", *RENAMEABLE])
-        ceases = source.pk in ceasing
-        if ceases:
-            source.closed_on, source.closed_by = d.effective_on, restructuring
-        for field, value in plan.renamed.items():
-            setattr(source, field, value)
-        if plan.renamed:
-            source.full_clean(exclude=["closed_by"])
-            source.save(update_fields=list(plan.renamed))
-        links.append(
-            RestructuringLink(
-                restructuring=restructuring,
-                unit=source,
-                role=LinkRole.SOURCE,
-                ceases=ceases,
-                before=before,
-                after=snapshot(source, RENAMEABLE) if plan.renamed else None,
-            )
-        )
-    if plan.target is not None:
-        links.append(
-            RestructuringLink(restructuring=restructuring, unit=plan.target, role=LinkRole.RESULT)
-        )
-    for result in plan.results:
-        result.name_folded = fold(result.name)  # bulk_create does not call save()
-    Unit.objects.bulk_create(plan.results, batch_size=1000)
-    for i, result in enumerate(plan.results):
-        links.append(
-            RestructuringLink(
-                restructuring=restructuring,
-                unit=result,
-                role=LinkRole.RESULT,
-                created=True,
-                staff_moved=plan.staff.get(i),
-            )
-        )
-    RestructuringLink.objects.bulk_create(links, batch_size=1000)
-    touched = [*plan.sources, *([plan.target] if plan.target else []), *plan.results]
-    figures_mark_stale(areas=areas_of(touched), since=d.effective_on)
-    registry_changed()
-    audit_record(
-        actor=actor,
-        action="restructuring.apply",
-        obj=restructuring,
-        before=None,
-        after=restructuring_summary(restructuring, links),
-        units=touched,
+    Unit.objects.filter(pk__in=[unit.pk for unit in rows.closed]).update(
+        closed_on=restructuring.effective_on, closed_by=restructuring
     )
-    restructuring.created_units = plan.results  # what the bulk area changes map
-    restructuring.plan = plan
-    return restructuring
+    for unit in rows.closed:
+        unit.closed_by = restructuring  # again, now that the decision has its id
+    for unit in rows.renamed:
+        unit.full_clean(exclude=["closed_by"])
+        unit.save(update_fields=list(plan.renamed))
+    Unit.objects.bulk_create(rows.results, batch_size=1000)
+    RestructuringLink.objects.bulk_create(rows.links, batch_size=1000)
+    figures_mark_stale(areas=rows.areas, since=restructuring.effective_on)
+    registry_changed()
+    audit_save(
+        *restructuring_audit_rows(restructuring=restructuring, links=rows.links, actor=actor)
+    )
+    return rows
 
 
-def _assign_quotas(actor: User, restructuring: Restructuring, quotas: dict[str, int]) -> None:
+def _assign_quotas(actor: User, rows: DecisionRows, quotas: dict[str, int]) -> None:
     """The quotas the clerk confirmed with the decision (keys "r0", the first unit
     created; "u12", an existing unit it leaves), through the staffing service."""
-    plan = restructuring.plan
-    units = {f"r{i}": unit for i, unit in enumerate(plan.results)}
-    units |= {f"u{unit.pk}": unit for unit in [*plan.sources, *filter(None, [plan.target])]}
+    units = {f"r{i}": unit for i, unit in enumerate(rows.results)}
+    units |= {f"u{link.unit.pk}": link.unit for link in rows.links if not link.created}
     chosen = {}
     for key, assigned in quotas.items():
         unit = units.get(key)
         if unit is None or unit.kind not in QUOTA_OF_KIND:
             raise ValidationError(_("A quota was given for a unit this decision does not leave."))
         chosen[(unit.pk, QUOTA_OF_KIND[unit.kind])] = assigned
+    restructuring = rows.restructuring
     year = quota_year(restructuring.effective_on)
     staffing_assign(actor=actor, year=year, quotas=chosen, about=restructuring)
 
 
-def restructuring_summary(restructuring: Restructuring, links=None) -> dict:
-    """A JSON-ready description of a restructuring and its links for the audit log."""
-    if links is None:
-        links = restructuring.links.select_related("unit").order_by("id")
-    return {
-        "kind": restructuring.kind,
-        "decision_number": restructuring.decision_number,
-        "effective_on": restructuring.effective_on.isoformat(),
-        "links": [
-            {
-                "unit": link.unit.pk,
-                "name": link.unit.name,
-                "role": link.role,
-                "ceases": link.ceases,
-                "created": link.created,
-            }
-            for link in links
-        ],
-    }
+def _summary(restructuring: Restructuring) -> dict:
+    """The audit log's description of a recorded decision, read with its links."""
+    links = restructuring.links.select_related("unit").order_by("id")
+    return restructuring_summary(restructuring, links)
 
 
 def reversal_blocker(restructuring: Restructuring, links: list[RestructuringLink]) -> str | None:
@@ -258,7 +220,7 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
     blocker = reversal_blocker(restructuring, links)
     if blocker:
         fail(blocker)
-    before = restructuring_summary(restructuring)
+    before = _summary(restructuring)
     created = [link.unit for link in links if link.created]
     kept = [link.unit for link in links if not link.created]
     touched_areas = areas_of(units.values())
@@ -289,7 +251,7 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
         action="restructuring.reverse",
         obj=restructuring,
         before=before,
-        after=restructuring_summary(restructuring),
+        after=_summary(restructuring),
         units=kept,
         areas=[unit.area for unit in created],
     )
