@@ -26,7 +26,7 @@ from .services.area_changes import apply_area_changes, plan_area_changes
 from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply
 from .services.staffing_import import import_commit, import_preview, import_upload
-from .services.staffing_sheet import SheetLine, unit_code, write_workbook
+from .staffing_sheet import SheetLine, unit_code, write_workbook
 from .versions import figures_swapped
 
 REFORM = DECISION_2025.effective_on

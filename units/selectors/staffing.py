@@ -14,7 +14,7 @@ from ..models import Area, StaffingFigure, Unit, User
 from ..models.registry import active_during_q
 from ..models.staffing import categories_for
 from ..scope import area_ids, reads_own_scope_only, scope_key, visible_units
-from ..services.staffing_sheet import SheetLine, unit_code
+from ..staffing_sheet import SheetLine, unit_code
 from ..versions import cached, data_version, staffing_version
 from .areas import area_parents
 

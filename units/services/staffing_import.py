@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import StaffingImport, Unit, User
+from ..staffing_sheet import SheetError, category_names, read_lines
 from ..text import fold, parse_count, parse_date, parse_id
 from .staffing import (
     StaffingPlan,
@@ -27,7 +28,6 @@ from .staffing import (
     staffing_plan,
     staffing_save,
 )
-from .staffing_sheet import SheetError, category_names, read_lines
 
 MAX_BYTES = 20 * 1024 * 1024
 # Where each field of a row is in the sheet, for the messages.

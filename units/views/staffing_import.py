@@ -21,7 +21,7 @@ from ..scope import area_ids, scope_q, visible_units
 from ..selectors.staffing import SHEET_MAX_UNITS, sheet_groups
 from ..services.staffing import may_enter_staffing
 from ..services.staffing_import import import_commit, import_preview, import_upload
-from ..services.staffing_sheet import write_workbook
+from ..staffing_sheet import write_workbook
 
 # How many lines of each kind the preview lists (all are counted).
 PREVIEW_LINES = 300

@@ -16,7 +16,7 @@ from units.models import AuditEntry, StaffingFigure, StaffingImport, Unit
 from units.selectors.staffing import sheet_groups
 from units.services.staffing import StaffingRow, staffing_save
 from units.services.staffing_import import import_commit, import_preview, import_upload
-from units.services.staffing_sheet import SheetLine, write_workbook
+from units.staffing_sheet import SheetLine, write_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,9 @@
 two header rows with merged group headings (assigned, with the decision
 number; actual, with its date), then the units grouped by sector, one line per
 unit × category. The template, the export of any staffing view and the import
-all use this one layout, so an exported file imports with no change."""
+all use this one layout, so an exported file imports with no change. It touches
+no database: the selectors that fill it and the import service that reads it
+both stand on it."""
 
 import dataclasses
 import datetime as dt
@@ -16,8 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..choices import StaffingCategory
-from ..text import fold
+from .choices import StaffingCategory
+from .text import fold
 
 FIRST_LINE = 5  # the first line of figures, after the title and the headers
 COLUMNS = 11  # A STT … K difference
