@@ -20,11 +20,12 @@ from django.urls import reverse
 from reformwatch.celery import app
 from tests.factories import ServiceUnitFactory
 from tests.integration.conftest import start_worker, stop_worker
+from tests.units.figures import figures_of
 from tests.units.views.restructuring_steps import add_sources, fill_decision, start, step_url
 from units import tasks
 from units.choices import RestructuringKind as K
 from units.models import RecomputeMark, RecomputeRun, Unit
-from units.services.recompute import FIGURES_LOCK, figures_of, recompute
+from units.services.recompute import FIGURES_LOCK, recompute
 from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply
 

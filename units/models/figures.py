@@ -194,3 +194,13 @@ class ReductionDelta(models.Model):
 
     def __str__(self):
         return f"{self.scope or 'VN'} {self.year} {self.kind}: +{self.created} −{self.ceased}"
+
+
+def figure_scope_q(scope: Area | Unit | None, prefix: str = "") -> models.Q:
+    """The snapshot rows (figures or deltas) of a scope: an area, an agency's
+    subtree, or (None) the nation. Not `scope.scope_q`, which is a user's scope."""
+    if isinstance(scope, Unit):
+        return models.Q(**{f"{prefix}agency": scope})
+    if scope is None:
+        return models.Q(**{f"{prefix}scope__isnull": True, f"{prefix}agency__isnull": True})
+    return models.Q(**{f"{prefix}scope": scope})

@@ -18,7 +18,7 @@ from ..models import (
     Target,
     Unit,
 )
-from ..services.recompute import scope_q
+from ..models.figures import figure_scope_q
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -149,7 +149,7 @@ def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int)
     year: each kind of restructuring's change, transfers in and out (DESIGN
     §4.4), and what the registry changed without a decision. Summed from the
     snapshot's deltas of each year in the window; the bars add up to its count."""
-    rows = ReductionDelta.objects.filter(scope_q(area), year__gt=base_year, year__lte=year)
+    rows = ReductionDelta.objects.filter(figure_scope_q(area), year__gt=base_year, year__lte=year)
     totals = rows.values("kind").annotate(created=Sum("created"), ceased=Sum("ceased"))
     labels = dict(RestructuringKind.choices)
     totals = {row["kind"]: row for row in totals.order_by()}
@@ -181,7 +181,7 @@ def dashboard(*, area: Area | Unit | None, year: int, base_year: int, sector: st
     agencies located in an area, the trend of every year, when they were
     computed and whether marks still wait. A few queries on the snapshot's index."""
     rows = ReductionFigure.objects.filter(sector=sector or ReductionFigure.ALL)
-    by_year = {row.year: row for row in rows.filter(scope_q(area))}
+    by_year = {row.year: row for row in rows.filter(figure_scope_q(area))}
     head = Figures(area, by_year.get(base_year), by_year.get(year))
     agency = isinstance(area, Unit)
     if agency:
@@ -194,7 +194,7 @@ def dashboard(*, area: Area | Unit | None, year: int, base_year: int, sector: st
         located = Unit.objects.agencies().filter(area=area) if area else Unit.objects.none()
         bodies = _ranked(rows, "agency", located, year, base_year)
     trend = [Figures(area, by_year.get(base_year), by_year[y]) for y in sorted(by_year)]
-    per_sector = ReductionFigure.objects.filter(scope_q(area), year__in={year, base_year})
+    per_sector = ReductionFigure.objects.filter(figure_scope_q(area), year__in={year, base_year})
     by_sector = {
         (row.sector, row.year): row for row in per_sector.exclude(sector=ReductionFigure.ALL)
     }

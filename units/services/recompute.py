@@ -14,7 +14,6 @@ outbox marks as stale, or for everything.
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -292,19 +291,3 @@ def _areas_changed(fingerprint: str | None = None) -> bool:
 def _last_fingerprint() -> str:
     last = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
     return last.areas_fingerprint if last else ""
-
-
-def scope_q(scope: Area | Unit | None, prefix: str = "") -> Q:
-    """The snapshot rows of a scope: an area, an agency's subtree, or (None)
-    the nation."""
-    if isinstance(scope, Unit):
-        return Q(**{f"{prefix}agency": scope})
-    if scope is None:
-        return Q(**{f"{prefix}scope__isnull": True, f"{prefix}agency__isnull": True})
-    return Q(**{f"{prefix}scope": scope})
-
-
-def figures_of(scope: Area | Unit | None, years: Iterable[int], sector: str = ReductionFigure.ALL):
-    """The snapshot rows of a scope (None: the nation) by year."""
-    rows = ReductionFigure.objects.filter(scope_q(scope), year__in=list(years), sector=sector)
-    return {row.year: row for row in rows}

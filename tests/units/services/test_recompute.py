@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from kombu.exceptions import OperationalError
 
+from tests.units.figures import figures_of
 from units.models import Area, RecomputeMark, RecomputeRun, ReductionFigure, Unit, User
 from units.services import recompute as rc
 from units.services.figures import _enqueue_recompute
@@ -49,9 +50,9 @@ def units_on(area: Area | None, day: dt.date) -> int:
 def test_the_demo_figures_ngo_quyen_42_to_36_and_thanh_xuan_staff(demo):
     rc.recompute(trigger="manual", everything=True)
     ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
-    figures = rc.figures_of(ngo_quyen, [2017, 2023])
+    figures = figures_of(ngo_quyen, [2017, 2023])
     assert (figures[2017].units, figures[2023].units) == (42, 36)
-    thanh_xuan = rc.figures_of(Area.objects.get(level="district", code="009"), [2022])[2022]
+    thanh_xuan = figures_of(Area.objects.get(level="district", code="009"), [2022])[2022]
     assert (thanh_xuan.staff_assigned, thanh_xuan.staff_actual) == (165, 152)
     assert thanh_xuan.staff_vacancy == 13
 
@@ -80,7 +81,7 @@ def test_incremental_runs_equal_a_full_one_and_direct_counts(demo):
     assert snapshot() == incremental
     end = dt.date(2026, 12, 31)
     for area in [None, sources[0].area, *Area.objects.filter(level="province")[:5]]:
-        row = rc.figures_of(area, [2026]).get(2026)
+        row = figures_of(area, [2026]).get(2026)
         assert (row.units if row else 0) == units_on(area, end), area
 
 

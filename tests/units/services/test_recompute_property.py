@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
+from tests.units.figures import figures_of
 from units.choices import RestructuringKind as K
 from units.choices import Role
 from units.choices import StaffingCategory as C
 from units.models import ReductionDelta, ReductionFigure, RestructuringLink, StaffingFigure, Unit
+from units.models.figures import figure_scope_q
 from units.scope import area_ids
 from units.services import recompute as rc
 from units.services.restructuring_rules import Decision, NewUnit
@@ -157,10 +159,10 @@ def _scenario(layout, operations):
             if scope is not None:
                 units = units.filter(**within(scope))
                 figures = figures.filter(**within(scope, "unit__"))
-            row = rc.figures_of(scope, [year]).get(year)
+            row = figures_of(scope, [year]).get(year)
             assert (row.units if row else 0) == units.count(), (scope, year)
             staff = figures.aggregate(n=Sum("assigned"))["n"] or 0
             assert (row.staff_assigned if row else 0) == staff, (scope, year)
-            deltas = ReductionDelta.objects.filter(rc.scope_q(scope), year=year)
+            deltas = ReductionDelta.objects.filter(figure_scope_q(scope), year=year)
             stored = {d.kind: (d.created, d.ceased) for d in deltas if d.created or d.ceased}
             assert stored == deltas_direct(scope, year), (scope, year)
