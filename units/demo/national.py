@@ -4,10 +4,11 @@ of 2015 with realistic names, about 10,000 restructurings of every kind from 201
 to 30/06/2025 ending near the published national totals, then the 2025 area
 changes applied by the real service.
 
-The history is generated in memory and written in bulk, but as the same rows the
-restructuring service writes (closings, created units, links, one audit entry
-per decision with its links, recompute marks); the invariant of DESIGN §4 is
-checked over the result. A scale below 1 keeps a deterministic share of the
+The history is generated in memory and written in bulk: each decision is a plan
+as the restructuring service sees it, turned into rows by the service's own
+builder (`restructuring_rows`: closings, renames, created units, links, the
+audit entry, recompute marks); the invariant of DESIGN §4 is checked over the
+result. A scale below 1 keeps a deterministic share of the
 communes, districts and provincial units."""
 
 import datetime as dt
@@ -16,8 +17,10 @@ import itertools
 import random
 from collections import defaultdict
 
-from ..choices import AreaLevel, LinkRole, ManagementLevel, UnitKind
-from ..models import Area, Restructuring, RestructuringLink, Unit, User
+from ..choices import AreaLevel, ManagementLevel, UnitKind
+from ..models import Area, Unit, User
+from ..services.restructuring_rows import DecisionRows, restructuring_rows
+from ..services.restructuring_rules import CEASING_KINDS, Decision, Plan
 from ..text import fold
 from .national_facts import (
     COMMUNE_SCHOOLS,
@@ -70,15 +73,13 @@ class NationalSeed:
         self.codes = itertools.count(1)
         self.depths: list[list[Unit]] = [[], [], []]  # agencies, top level first
         self.services: list[Unit] = []
-        self.decisions: list[Restructuring] = []
-        self.links: list[RestructuringLink] = []
+        self.decisions: list[DecisionRows] = []
         self.numbers = itertools.count(1)
         # Pools: what each level runs, by area id.
         self.schools: dict[int, list[Unit]] = defaultdict(list)  # commune → schools
         self.district: dict[int, dict[str, Unit]] = defaultdict(dict)
         self.province: dict[int, dict[str, Unit]] = defaultdict(dict)
         self.bodies: dict[tuple, Unit] = {}  # (area id, body name prefix) → agency
-        self.new_parents: list[tuple[Restructuring, Unit]] = []  # transfers, new body
         self.communes: list[Area] = []
         self.districts: list[Area] = []
         self.provinces: list[Area] = []
@@ -86,32 +87,42 @@ class NationalSeed:
     # Choosing a deterministic share of the country.
 
     def keeps(self, key: str) -> bool:
+        """Whether the scaled dataset keeps `key` (the same answer for every run)."""
         if self.scale >= 1:
             return True
         digest = hashlib.sha1(f"{self.seed}:{key}".encode()).hexdigest()
         return int(digest[:8], 16) / 0x100000000 < self.scale
 
     def code(self) -> str:
+        """The next unit code of the dataset."""
         return f"{next(self.codes):08d}"
 
     def day(self, start: int, end: int) -> dt.date:
+        """A day drawn between 1/1 of `start` and 31/12 of `end`."""
         first = dt.date(start, 1, 1).toordinal()
         return dt.date.fromordinal(self.rng.randint(first, dt.date(end, 12, 31).toordinal()))
 
     def unit(self, *, name, kind, level, area, parent, sector="", group=None, established):
-        unit = Unit(
-            kind=kind,
-            name=name,
-            name_folded=fold(name),
-            code=self.code(),
-            parent=parent,
-            area=area,
-            level=level,
-            sector=sector,
-            autonomy_group=group,
-            established_on=established,
+        """A unit of the dataset, numbered in order and kept for the bulk write."""
+        return self.add(
+            Unit(
+                kind=kind,
+                name=name,
+                name_folded=fold(name),
+                code=self.code(),
+                parent=parent,
+                area=area,
+                level=level,
+                sector=sector,
+                autonomy_group=group,
+                established_on=established,
+            )
         )
-        if kind == A:
+
+    def add(self, unit: Unit) -> Unit:
+        """Keep a unit for the bulk write: agencies by depth, managing bodies first."""
+        if unit.kind == A:
+            parent = unit.parent
             depth = 0 if parent is None else 1 if parent.parent is None else 2
             self.depths[depth].append(unit)
         else:
@@ -121,7 +132,9 @@ class NationalSeed:
     # The country as it stood before 1/7/2025.
 
     def build(self) -> None:
-        areas = Area.objects.valid_on(LAST_DAY_BEFORE).order_by("code")
+        # With the areas above: the builder reads each unit's area chain in memory.
+        areas = Area.objects.valid_on(LAST_DAY_BEFORE).select_related("parent__parent")
+        areas = areas.order_by("code")
         by_parent = defaultdict(list)
         for area in areas:
             by_parent[area.parent_id].append(area)
@@ -268,38 +281,47 @@ class NationalSeed:
 
     # Recording a generated decision.
 
-    def decide(self, kind: str, day: dt.date, authority: str, note: str = "") -> Restructuring:
+    def decision(self, day: dt.date, authority: str, note: str = "") -> Decision:
         """A decision of the dataset (numbered in order, decided a few weeks before)."""
-        restructuring = Restructuring(
-            kind=kind,
-            decision_number=f"{next(self.numbers)}/QĐ-UBND",
+        return Decision(
+            number=f"{next(self.numbers)}/QĐ-UBND",
             decided_on=day - dt.timedelta(days=self.rng.randint(10, 45)),
             effective_on=day,
             authority=authority,
             note=note,
-            created_by=self.actor,
-        )
-        self.decisions.append(restructuring)
-        return restructuring
-
-    def close(self, restructuring: Restructuring, unit: Unit, **before) -> None:
-        unit.closed_on, unit.closed_by = restructuring.effective_on, restructuring
-        self.links.append(
-            RestructuringLink(
-                restructuring=restructuring,
-                unit=unit,
-                role=LinkRole.SOURCE,
-                ceases=True,
-                before={"closed_on": None, **before},
-            )
         )
 
-    def touch(self, restructuring: Restructuring, unit: Unit, role=LinkRole.RESULT, **extra):
-        self.links.append(
-            RestructuringLink(restructuring=restructuring, unit=unit, role=role, **extra)
+    def record(
+        self,
+        kind: str,
+        decision: Decision,
+        *,
+        sources: list[Unit] = (),
+        target: Unit | None = None,
+        results: list[Unit] = (),
+        renamed: dict | None = None,
+        new_parent: Unit | None = None,
+    ) -> DecisionRows:
+        """Apply a decision to the units in memory with the service's row builder
+        (sources closed or renamed, results named) and keep its rows to write."""
+        sources = list(sources)
+        plan = Plan(
+            kind=kind,
+            decision=decision,
+            sources=sources,
+            target=target,
+            results=list(results),
+            ceasing=sources if kind in CEASING_KINDS else [],
+            renamed=renamed or {},
+            new_parent=new_parent,
+            new_area=None,
         )
+        rows = restructuring_rows(plan=plan, actor=self.actor)
+        self.decisions.append(rows)
+        return rows
 
-    def create(self, restructuring: Restructuring, template: Unit, name: str, **changes) -> Unit:
+    def result(self, decision: Decision, template: Unit, name: str, **changes) -> Unit:
+        """A unit a decision creates, like `template` unless `changes` say otherwise."""
         values = {
             "kind": template.kind,
             "level": template.level,
@@ -309,6 +331,4 @@ class NationalSeed:
             "group": template.autonomy_group,
             **changes,
         }
-        unit = self.unit(name=name, established=restructuring.effective_on, **values)
-        self.touch(restructuring, unit, created=True)
-        return unit
+        return self.unit(name=name, established=decision.effective_on, **values)

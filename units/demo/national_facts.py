@@ -32,7 +32,6 @@ YEARLY_NET = {
     2024: -260,
     2025: -120,  # before 1/7/2025
 }
-BASE_DAY = dt.date(2015, 12, 31)
 REFORM = dt.date(2025, 7, 1)
 
 # Departments of every province (Sở), and offices of every district (Phòng).

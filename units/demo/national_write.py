@@ -1,21 +1,21 @@
-"""Writing the national dataset in bulk, as the restructuring service would
-write it row by row: decisions, agencies level by level (managing bodies first),
-service units, links, one audit entry per decision with its links to units and
-areas, and the recompute marks of every area and year the decisions touched."""
+"""Writing the national dataset in bulk: the rows the restructuring service's
+builder made for every decision (`restructuring_rows`), saved many at a time in
+the order their foreign keys need: decisions, agencies level by level (managing
+bodies first), service units, links, one audit entry per decision with its
+links, and the recompute marks of every area and year the decisions touched."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from ..models import (
-    Area,
     AuditEntry,
     AuditLink,
     RecomputeMark,
     Restructuring,
     RestructuringLink,
     Unit,
+    User,
 )
-from ..services.restructurings import restructuring_summary
+from ..services.restructuring_rows import DecisionRows, restructuring_audit_rows
 from ..versions import areas_changed, registry_changed
 from .national import NationalSeed
 
@@ -24,26 +24,33 @@ BATCH = 2000
 
 @transaction.atomic
 def write(seed: NationalSeed) -> dict[str, int]:
-    Restructuring.objects.bulk_create(seed.decisions, batch_size=BATCH)
+    """Save every unit of the dataset and every decision's rows; the counts."""
+    decisions = [rows.restructuring for rows in seed.decisions]
+    # A transfer names a body of the dataset as its new managing body: that body
+    # is saved after the decisions (units name the decision that closed them).
+    later = [(d, d.new_parent) for d in decisions if d.new_parent and d.new_parent.pk is None]
+    for decision, _body in later:
+        decision.new_parent = None
+    Restructuring.objects.bulk_create(decisions, batch_size=BATCH)
     for depth in seed.depths:
         _prepare(depth)
         Unit.objects.bulk_create(depth, batch_size=BATCH)
     _prepare(seed.services)
     Unit.objects.bulk_create(seed.services, batch_size=BATCH)
-    for decision, body in seed.new_parents:
+    for decision, body in later:
         decision.new_parent = body
-    moved = [decision for decision, _body in seed.new_parents]
-    Restructuring.objects.bulk_update(moved, ["new_parent"], batch_size=BATCH)
-    RestructuringLink.objects.bulk_create(seed.links, batch_size=BATCH)
-    entries = _audit(seed)
-    marks = _marks(seed)
+    Restructuring.objects.bulk_update([d for d, _b in later], ["new_parent"], batch_size=BATCH)
+    links = [link for rows in seed.decisions for link in rows.links]
+    RestructuringLink.objects.bulk_create(links, batch_size=BATCH)
+    entries = write_audit(seed.decisions, seed.actor)
+    marks = write_marks(seed.decisions)
     registry_changed()
     areas_changed()
     return {
         "agencies": sum(len(d) for d in seed.depths),
         "services": len(seed.services),
-        "decisions": len(seed.decisions),
-        "links": len(seed.links),
+        "decisions": len(decisions),
+        "links": len(links),
         "audit_entries": entries,
         "marks": marks,
     }
@@ -57,50 +64,24 @@ def _prepare(units: list[Unit]) -> None:
         unit.closed_by = unit.closed_by
 
 
-def _links_by_decision(seed: NationalSeed) -> dict[int, list[RestructuringLink]]:
-    found: dict[int, list[RestructuringLink]] = {}
-    for link in seed.links:
-        found.setdefault(link.restructuring.pk, []).append(link)
-    return found
-
-
-def _audit(seed: NationalSeed) -> int:
-    by_decision = _links_by_decision(seed)
-    entries = []
-    for decision in seed.decisions:
-        links = by_decision.get(decision.pk, [])
-        summary = restructuring_summary(decision, links)
-        entries.append(
-            AuditEntry(
-                actor=seed.actor,
-                actor_name=seed.actor.full_name or seed.actor.username,
-                action="restructuring.apply",
-                object_type="units.restructuring",
-                object_id=str(decision.pk),
-                object_repr=decision.decision_number,
-                after=summary,
-            )
-        )
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-    audit_links = [
-        AuditLink(entry=entry, unit_id=link.unit.pk, area_id=link.unit.area_id)
-        for entry, decision in zip(entries, seed.decisions, strict=True)
-        for link in by_decision.get(decision.pk, [])
+def write_audit(decisions: list[DecisionRows], actor: User) -> int:
+    """One audit entry per decision with its links, as the service writes them
+    (`restructuring_audit_rows`), in two bulk statements."""
+    built = [
+        restructuring_audit_rows(restructuring=rows.restructuring, links=rows.links, actor=actor)
+        for rows in decisions
     ]
-    AuditLink.objects.bulk_create(audit_links, batch_size=BATCH)
-    return len(entries)
+    AuditEntry.objects.bulk_create([entry for entry, _links in built], batch_size=BATCH)
+    # Each link reads its entry's id from the entry it holds, saved just above.
+    links = [link for _entry, entry_links in built for link in entry_links]
+    AuditLink.objects.bulk_create(links, batch_size=BATCH)
+    return len(built)
 
 
-def _marks(seed: NationalSeed) -> int:
-    this_year = timezone.localdate().year
-    parents = dict(Area.objects.values_list("pk", "parent_id"))
-    pairs = set()
-    for link in seed.links:
-        first = link.restructuring.effective_on.year
-        area = link.unit.area_id
-        while area is not None:
-            pairs.update((area, year) for year in range(first, this_year + 1))
-            area = parents[area]
+def write_marks(decisions: list[DecisionRows]) -> int:
+    """The recompute marks of every decision (the pairs the service marks),
+    each area × year once."""
+    pairs = {pair for rows in decisions for pair in rows.marks()}
     RecomputeMark.objects.bulk_create(
         [RecomputeMark(area_id=area, year=year) for area, year in sorted(pairs)],
         batch_size=BATCH,

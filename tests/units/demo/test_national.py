@@ -7,7 +7,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from units.models import Restructuring, RestructuringLink, StaffingFigure, Unit
+from units.models import AuditEntry, Restructuring, RestructuringLink, StaffingFigure, Unit
+from units.text import fold
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,6 +52,18 @@ def test_seed_national_then_benchmark():
     closed = Unit.objects.filter(closed_on__isnull=False)
     assert not closed.filter(closed_by__isnull=True).exists()
     assert RestructuringLink.objects.filter(ceases=True).count() == closed.count()
+    # Written by the service's row builder: a renamed unit is found by its new
+    # name, and a reversal would restore what it really was.
+    names = Unit.objects.values_list("name", "name_folded")
+    assert [name for name, folded in names if folded != fold(name)] == []
+    renames = RestructuringLink.objects.filter(restructuring__kind="rename").select_related("unit")
+    assert renames and Unit.objects.filter(name_folded__startswith="trung tam chinh tri").exists()
+    for link in renames:
+        assert link.before["autonomy_group"] == link.unit.autonomy_group
+        assert (link.before["closed_on"], link.after["name"]) == (None, link.unit.name)
+    # Every audit entry of the run names the run.
+    (run_id,) = set(AuditEntry.objects.values_list("request_id", flat=True))
+    assert run_id.startswith("seed_national-7-")
 
     report = run("benchmark", repeat=1)
     figures = dict(re.findall(r"^BENCH (\S+) ([\d.]+) ", report, flags=re.M))

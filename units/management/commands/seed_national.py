@@ -2,12 +2,14 @@ import datetime as dt
 import importlib.util
 import resource
 import time
+import uuid
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.module_loading import import_string, module_has_submodule
 
+from reformwatch.middleware import current_request_id
 from units.demo.national import NationalSeed
 from units.demo.national_apply import apply_2025_changes, summary
 from units.demo.national_events import bodies_of_july_2025, history
@@ -31,10 +33,20 @@ class Command(BaseCommand):
         parser.add_argument("--skip-area-changes", action="store_true", help="Stop at 30/06/2025.")
 
     def handle(self, *args, scale, seed, skip_area_changes, **options):
+        """Generate, write, apply the 2025 changes and check, timing each step."""
         if not 0 < scale <= 1:
             raise CommandError("--scale is between 0 and 1.")
         if Unit.objects.exists():
             raise CommandError("The database already has units: use an empty database.")
+        # One request id for the run: every audit entry it writes says where it came from.
+        token = current_request_id.set(f"seed_national-{seed}-{uuid.uuid4().hex}")
+        try:
+            self.generate(scale, seed, skip_area_changes)
+        finally:
+            current_request_id.reset(token)
+
+    def generate(self, scale: float, seed: int, skip_area_changes: bool) -> None:
+        """The steps of the run, each reported with its time (BENCH lines)."""
         started = time.monotonic()
         area_registry_load()
         actor, _created = User.objects.get_or_create(
@@ -78,4 +90,5 @@ class Command(BaseCommand):
         self.stdout.write(f"BENCH seed_national.peak_memory {peak:.0f} MiB")
 
     def bench(self, name: str, since: float) -> None:
+        """A BENCH line: the seconds a step took."""
         self.stdout.write(f"BENCH seed_national.{name} {time.monotonic() - since:.1f} s")
