@@ -1,13 +1,10 @@
 """One version counter for everything supervision writes: cached follow-up
 tables and the bells read it (bumped after the write commits)."""
 
-import logging
-
 from django.core.cache import cache
 from django.db import transaction
-from kombu.exceptions import OperationalError
 
-logger = logging.getLogger(__name__)
+from reformwatch.queue import enqueue_on_commit
 
 SUPERVISION = "version:supervision"
 
@@ -23,16 +20,9 @@ def supervision_changed() -> None:
     """Bump the version after commit, then have the national follow-up tables
     computed again (by the worker; in this process in the embedded mode)."""
     transaction.on_commit(_bump)
-    transaction.on_commit(_warm)
-
-
-def _warm() -> None:
-    from .tasks import followup_warm  # tasks import selectors, which import this module
-
-    try:
-        followup_warm.delay()
-    except OperationalError:  # the broker is unreachable: readers compute them
-        logger.warning("The follow-up tables' warm-up could not be enqueued")
+    # By name: supervision.tasks imports the selectors, which import this module.
+    # If the broker is unreachable, readers compute the tables themselves.
+    enqueue_on_commit("supervision.tasks.followup_warm")
 
 
 def supervision_version() -> int:

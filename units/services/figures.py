@@ -2,19 +2,20 @@
 written in the transaction of the change (DESIGN §5)."""
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
+
+from reformwatch.queue import enqueue, enqueue_on_commit
 
 from ..audit import audit_bulk
 from ..models import Area, RecomputeMark, Unit, User
 
-logger = logging.getLogger(__name__)
+# By its registered name: units.tasks imports the services (a cycle otherwise).
+FIGURES_RECOMPUTE = "units.tasks.figures_recompute"
 
 
 def area_chain(area: Area) -> list[Area]:
@@ -49,12 +50,7 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
 def _enqueue_recompute() -> None:
     """Ask a worker to recompute; if the broker cannot be reached the change
     stands and the marks wait for the sweeper (DESIGN §5)."""
-    from ..tasks import figures_recompute  # tasks import the services
-
-    try:
-        figures_recompute.delay("write")
-    except OperationalError:  # kombu's: the broker is unreachable
-        logger.warning("recompute not enqueued: the broker is unreachable; the sweeper will")
+    enqueue(FIGURES_RECOMPUTE, "write")
 
 
 def figures_recompute_all(*, actor: User) -> None:
@@ -69,10 +65,4 @@ def figures_recompute_all(*, actor: User) -> None:
         label=str(_("Full recompute of the figures")),
         after={},
     )
-    transaction.on_commit(_enqueue_everything)
-
-
-def _enqueue_everything() -> None:
-    from ..tasks import figures_recompute
-
-    figures_recompute.delay("manual", True)
+    enqueue_on_commit(FIGURES_RECOMPUTE, "manual", True)
