@@ -7,10 +7,12 @@ so the database is left as it was."""
 import contextlib
 import datetime as dt
 import io
+import statistics
+import time
 import tracemalloc
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
@@ -19,9 +21,19 @@ from . import benchmarks_api, benchmarks_live
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
-from .models import Area, AuditLink, Restructuring, RestructuringLink, StaffingFigure, Unit, User
+from .models import (
+    Area,
+    AuditLink,
+    RecomputeMark,
+    Restructuring,
+    RestructuringLink,
+    StaffingFigure,
+    Unit,
+    User,
+)
 from .models.areas import subtree_q
 from .models.staffing import categories_for
+from .services import recompute as rc
 from .services.area_changes import apply_area_changes, plan_area_changes
 from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply
@@ -292,12 +304,6 @@ def staffing_import(bench, today: dt.date, lines: int = 10_000) -> None:
 def recompute_figures(bench) -> None:
     """The full recompute as the worker runs it (rolled back), and the physical
     limit: the same cells computed by its query, not written."""
-    import time
-
-    from django.db import connection
-
-    from .services import recompute as rc
-
     if not bench.wanted("recompute"):
         return
 
@@ -331,12 +337,6 @@ def recompute_one_scope(bench) -> None:
     it once the change commits (from a snapshot with nothing else waiting; the
     first run on a seeded database is a committed full one, the state a running
     portal is in). Each repetition is rolled back."""
-    import statistics
-    import time
-
-    from .models import RecomputeMark
-    from .services import recompute as rc
-
     if rc._areas_changed() or not rc.RecomputeRun.objects.filter(status="done").exists():
         rc.recompute(trigger="manual", everything=True)
     today = timezone.localdate()

@@ -2,6 +2,8 @@
 (first page and a deep page through the cursor), the figures of the nation and
 of the busiest province, each p50/p95 and query count, with a token."""
 
+from django.test import Client
+
 from .models import Area, User
 from .services.tokens import token_create
 
@@ -10,8 +12,6 @@ def api_pages(bench, official: User, province: Area) -> None:
     names = ("api.units_national", "api.units_deep", "api.figures_national", "api.figures_province")
     if not any(bench.wanted(name) for name in names):
         return
-    from django.test import Client
-
     _token, text = token_create(actor=official, name="benchmark", days=1)
     client = Client(HTTP_AUTHORIZATION=f"Token {text}")
     bench.page("api.units_national", client, "/api/v1/units/")

@@ -8,7 +8,7 @@ from django.db import transaction
 from units.models import Area, Unit, User
 
 from ..choices import SessionStatus
-from ..models import Session, SupervisoryBody
+from ..models import Plan, Session, SupervisoryBody
 from ..services.plans import TaskRow, plan_save
 from ..services.report import FindingRow, RecommendationRow, report_file
 from ..services.sessions import (
@@ -101,8 +101,6 @@ def load_session(spec: dict, body: SupervisoryBody, actor: User) -> None:
 
 
 def load_plans(actor: User) -> None:
-    from ..models import Plan
-
     for spec in PLANS:
         area = _area(spec["area"])
         if Plan.objects.filter(area=area, number=spec["number"]).exists():
