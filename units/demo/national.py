@@ -132,17 +132,22 @@ class NationalSeed:
     # The country as it stood before 1/7/2025.
 
     def build(self) -> None:
+        """Every body and unit of the country at the end of 2015, to the scaled total."""
         # With the areas above: the builder reads each unit's area chain in memory.
         areas = Area.objects.valid_on(LAST_DAY_BEFORE).select_related("parent__parent")
-        areas = areas.order_by("code")
+        self.country(areas.order_by("code"))
+        target = round(UNITS_END_2015 * self.scale)
+        self._fill(target - len(self.services))
+
+    def country(self, areas: list[Area]) -> None:
+        """The bodies and units of every province among `areas` and the districts
+        and communes below it (the share of them the scale keeps)."""
         by_parent = defaultdict(list)
         for area in areas:
             by_parent[area.parent_id].append(area)
         self.provinces = [a for a in by_parent[None] if a.level == AreaLevel.PROVINCE]
         for province in self.provinces:
             self._province(province, by_parent)
-        target = round(UNITS_END_2015 * self.scale)
-        self._fill(target - len(self.services))
 
     def _province(self, province: Area, by_parent) -> None:
         name = inline(province.name)
