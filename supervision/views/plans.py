@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from units.forms.common import add_service_errors
 from units.models import Area
 from units.text import parse_id
 from units.views.common import paginate
@@ -71,18 +72,7 @@ def plan_edit(request, pk: int | None = None):
                     tasks=[row for _i, row in rows],
                 )
             except ValidationError as error:
-                index = [i for i, _row in rows]
-                if not hasattr(error, "error_dict"):
-                    error = ValidationError({"__all__": error.messages})
-                for key, items in error.message_dict.items():
-                    parts = key.split(".")
-                    if parts[0] == "tasks" and len(parts) == 3:
-                        target = tasks.forms[index[int(parts[1])]]
-                        field = parts[2] if parts[2] in target.fields else None
-                    else:
-                        target, field = form, key if key in form.fields else None
-                    for message in items:
-                        target.add_error(field, message)
+                add_service_errors(form, error, {"tasks": (tasks, [i for i, _row in rows])})
             else:
                 messages.success(request, _("The plan is saved."))
                 return redirect("supervision:plan_detail", pk=saved.pk)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units.forms.common import add_service_errors
+
 from ..choices import ACTIONABLE, PENDING, DeadlineChangeStatus
 from ..forms.followup import AssessForm, EscalationForm, NewDateForm, ResponseForm
 from ..models import DeadlineChange, Recommendation, Response
@@ -20,7 +22,6 @@ from ..permissions import (
     may_respond,
 )
 from ..services import recommendations as services
-from .common import form_errors
 
 # In the order the page shows them: the addressee's, then the supervisors'.
 FORMS = {
@@ -94,7 +95,7 @@ def recommendation_act(request, pk: int, action: str):
         try:
             _act(request.user, rec, action, data)
         except ValidationError as error:
-            form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("supervision:recommendation_detail", pk=pk)

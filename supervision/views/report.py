@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from units.forms.common import add_service_errors
+
 from ..forms.report import (
     finding_rows,
     recommendation_rows,
@@ -24,32 +26,6 @@ from ..services.sessions import REPORT_EDITABLE
 from .common import session_or_404
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _place_errors(error, header, findings, recs, finding_index, rec_index) -> None:
-    """Put the service's errors ("findings.2.text") on the rows as shown."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            header.add_error(None, message)
-        return
-    for key, items in error.message_dict.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] in ("findings", "recommendations"):
-            formset, index = (
-                (findings, finding_index)
-                if parts[0] == "findings"
-                else (
-                    recs,
-                    rec_index,
-                )
-            )
-            form = formset.forms[index[int(parts[1])]]
-            field = parts[2] if parts[2] in form.fields else None
-            for message in items:
-                form.add_error(field, message)
-        else:
-            for message in items:
-                header.add_error(key if key in header.fields else None, message)
 
 
 @login_required
@@ -81,14 +57,11 @@ def report_edit(request, pk: int):
                     recommendations=[row for _i, row in rec_list],
                 )
             except ValidationError as error:
-                _place_errors(
-                    error,
-                    header,
-                    findings,
-                    recs,
-                    [i for i, _r in finding_list],
-                    [i for i, _r in rec_list],
-                )
+                shown = {
+                    "findings": (findings, [i for i, _r in finding_list]),
+                    "recommendations": (recs, [i for i, _r in rec_list]),
+                }
+                add_service_errors(header, error, shown)
             else:
                 messages.success(request, _("The report is saved."))
                 return redirect("supervision:session_detail", pk=pk)

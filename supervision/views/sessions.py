@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from units.filters import search_q
+from units.forms.common import add_service_errors
 from units.models import Unit
 from units.text import parse_id
 from units.views.common import paginate
@@ -31,7 +32,7 @@ from ..services.sessions import (
     working_session_add,
     working_session_remove,
 )
-from .common import form_errors, session_or_404, show_problems
+from .common import session_or_404, show_problems
 
 PICK_LIMIT = 20
 
@@ -59,7 +60,7 @@ def session_new(request):
         try:
             session = session_create(actor=request.user, data=form.session_data())
         except ValidationError as error:
-            form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The session is recorded: schedule its working sessions."))
             return redirect("supervision:session_detail", pk=session.pk)
@@ -77,7 +78,7 @@ def session_edit(request, pk: int):
         try:
             session_update(actor=request.user, session_id=pk, data=form.session_data())
         except ValidationError as error:
-            form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The session is saved."))
             return redirect("supervision:session_detail", pk=pk)

@@ -1,6 +1,8 @@
-"""Widgets and fields shared by the forms and the filters."""
+"""Widgets and fields shared by the forms and the filters, and the one way a
+service's refusal is shown on a form."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AutonomyGroup, Sector
@@ -33,3 +35,25 @@ def autonomy_field(empty_label="—") -> forms.TypedChoiceField:
         empty_value=None,
         required=False,
     )
+
+
+def service_errors(error: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal as messages by key (a field, a row's "tasks.2.field",
+    or NON_FIELD_ERRORS), whichever shape the service raised it in."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {NON_FIELD_ERRORS: list(error.messages)}
+
+
+def add_service_errors(form, error: ValidationError, rows: dict | None = None) -> None:
+    """Put a service's refusal on the form as shown: each message on its field,
+    or on the form. `rows` maps a formset's prefix to (formset, index of the
+    shown form of each row the service got), since blank rows are not sent."""
+    for key, messages in service_errors(error).items():
+        target, field = form, key
+        parts = key.split(".")
+        if rows and len(parts) == 3 and parts[0] in rows:
+            formset, shown = rows[parts[0]]
+            target, field = formset.forms[shown[int(parts[1])]], parts[2]
+        for message in messages:
+            target.add_error(field if field in target.fields else None, message)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..forms.common import add_service_errors
 from ..forms.tokens import TokenForm
 from ..models import ApiToken
 from ..services.tokens import token_create, token_revoke
@@ -27,9 +28,7 @@ def tokens(request):
                 actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Copy the token now: it will not be shown again."))
             form = TokenForm()

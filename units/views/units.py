@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from .. import exports
+from ..forms.common import add_service_errors
 from ..forms.units import UnitEditForm
 from ..models import Unit
 from ..scope import can_change_unit
@@ -93,9 +94,7 @@ def unit_edit(request, pk: int):
                 data={f: form.cleaned_data[f] for f in form.changed_data},
             )
         except ValidationError as error:
-            errors = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The unit was saved."))
             return redirect("units:unit_detail", pk=unit.pk)
