@@ -5,11 +5,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from .areas import AreaViewSet
+from .audit import AuditEntryViewSet
 from .figures import FigureViewSet, StaffingViewSet
-from .registry import AreaViewSet, AuditEntryViewSet, RecomputeRunViewSet, UnitViewSet
+from .recompute_runs import RecomputeRunViewSet
 from .restructurings import RestructuringViewSet
 from .summary import FigureSummaryView
 from .tokens import ApiTokenViewSet
+from .units import UnitViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
