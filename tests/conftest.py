@@ -1,16 +1,85 @@
-"""Standing users per role (healthchecks style) and the rule that tests needing
-PostgreSQL, Redis and a worker fail rather than skip on CI."""
+"""Standing users per role (healthchecks style), the demo data loaded once per
+test database (`demo`), and the rule that tests needing PostgreSQL, Redis and a
+worker fail rather than skip on CI."""
 
 import os
 
 import pytest
 from django.conf import settings
 
+from tests.demo_data import DemoData, depth
 from tests.factories import AgencyFactory, DistrictFactory, ServiceUnitFactory, UserFactory
 from units.choices import Role
 
+DEMO: DemoData | None = None
+RUNNING = None  # the test being set up, for the session fixture that opens the demo
 
+
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (rolled-back tests, then transactional ones):
+    the tests reading the demo together, layer by layer, so that each layer is
+    loaded once."""
+    for item in items:
+        if depth(item) and transactional(item):
+            raise pytest.UsageError(f"{item.nodeid}: the demo fixtures are for rolled-back tests")
+    items.sort(key=lambda item: 3 if transactional(item) else depth(item))
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker):
+    """Set up before any test's own transaction (a session fixture comes first):
+    opens the layers the first test reading the demo needs."""
+    global DEMO
+    DEMO = DemoData(django_db_blocker)
+    DEMO.reach(depth(RUNNING))
+    yield DEMO
+    DEMO.peel(0)
+    DEMO = None
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The demo data (load_demo), loaded once for all the tests that read it;
+    each test's writes are rolled back."""
+    return demo_data
+
+
+@pytest.fixture
+def demo_figures(demo):
+    """The demo with its figures computed (a full recompute), loaded once too."""
+    return demo
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    global RUNNING
+    RUNNING = item
+    if DEMO is not None:
+        DEMO.reach(depth(item))  # tests without the demo ran in between (-k, reordering)
+    _require_services(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After the test's own transaction is rolled back: the layers the next
+        # test does not read are rolled back too.
+        if DEMO is not None:
+            DEMO.peel(depth(nextitem))
+
+
+def _require_services(item):
     if item.get_closest_marker("services") is None:
         return
     missing = []

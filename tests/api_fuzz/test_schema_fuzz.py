@@ -1,15 +1,14 @@
 """Property-based fuzzing of every API operation with schemathesis, against the
 OpenAPI schema the portal serves, on the demo data, as each role: no answer is
-a 500 and every answer matches the schema. The demo is loaded once for the
-module inside a transaction rolled back at its end (each test rolls back its
-own writes in a savepoint), so the rest of the suite finds an empty database."""
+a 500 and every answer matches the schema. The demo is the suite's shared one
+(tests/demo_data.py); the tokens are made once for the module in a savepoint
+rolled back at its end, and each test rolls back its own writes."""
 
 import os
 
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 
@@ -33,22 +32,17 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture(scope="module")
-def demo_tokens(django_db_setup, django_db_blocker):
-    """The demo and a token per role, for the whole module, then undone. The
-    WSGI app is called directly: like Django's test client, keep it from
-    closing the test's database connection at the end of each request (on
-    PostgreSQL that would end the module's transaction)."""
+def demo_tokens(demo_data, django_db_blocker):
+    """A token per role on the demo (loaded once for the test database), for the
+    whole module, then undone. The WSGI app is called directly: like Django's
+    test client, keep it from closing the test's database connection at the end
+    of each request (on PostgreSQL that would end the demo's transaction)."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+        savepoint = transaction.atomic()
+        savepoint.__enter__()
         try:
-            from django.conf import settings as django_settings
-
-            debug, django_settings.DEBUG = django_settings.DEBUG, True
-            call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-            django_settings.DEBUG = debug
             # A clerk of another province (Kon Tum) and an official of Hải Phòng.
             kon_tum = Area.objects.get(level="province", code="62", valid_from=None)
             extra = {
@@ -67,7 +61,7 @@ def demo_tokens(django_db_setup, django_db_blocker):
             yield tokens
         finally:
             transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            savepoint.__exit__(None, None, None)
             signals.request_started.connect(close_old_connections)
             signals.request_finished.connect(close_old_connections)
 
@@ -80,6 +74,6 @@ def demo_tokens(django_db_setup, django_db_blocker):
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_no_operation_fails_or_breaks_its_schema(case, role, demo_tokens, db):
+def test_no_operation_fails_or_breaks_its_schema(case, role, demo_tokens, demo):
     headers = {} if role == "anonymous" else {"Authorization": f"Token {demo_tokens[role]}"}
     case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)

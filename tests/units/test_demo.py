@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 from django.http import QueryDict
+from django.utils import timezone
 
-from units.models import Area, AreaLineage, AuditEntry, Unit, User
+from units.models import Area, AreaLineage, AuditEntry, Restructuring, Unit, User
 from units.selectors import units as selectors
+from units.selectors.areas import area_service_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +22,15 @@ def counts():
     )
 
 
-def test_load_demo_twice_changes_nothing(settings):
+def test_load_demo_twice_changes_nothing(demo, settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=None)
     first = counts()
     call_command("load_demo")
     assert counts() == first
     assert first[0] > 63 + 77
 
 
-def test_ngo_quyen_has_42_service_units_on_01_01_2018(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_ngo_quyen_has_42_service_units_on_01_01_2018(demo):
     official = User.objects.get(username="lanhdao")
     ngo_quyen = Area.objects.get(code="304", level="district")
     params = QueryDict(f"area={ngo_quyen.pk}&kind=service&active_on=01/01/2018")
@@ -43,9 +42,7 @@ def test_ngo_quyen_has_42_service_units_on_01_01_2018(settings):
     assert list(folded.qs) == list(accented.qs) != []
 
 
-def test_demo_users_have_their_roles_and_scopes(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_demo_users_have_their_roles_and_scopes(demo):
     clerk = User.objects.get(username="chuyenvien")
     assert clerk.roles == {"clerk"}
     # A scope that exists today: the city since 1/7/2025, which takes in the
@@ -58,9 +55,7 @@ def test_demo_users_have_their_roles_and_scopes(settings):
     assert User.objects.get(username="admin").is_admin
 
 
-def test_province_merger_lineage_is_recorded(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_province_merger_lineage_is_recorded(demo):
     new = Area.objects.get(code="31", valid_from=dt.date(2025, 7, 1))
     assert set(new.predecessor_links.values_list("predecessor__name", flat=True)) == {
         "Thành phố Hải Phòng",
@@ -79,9 +74,8 @@ def test_it_refuses_demo_users_in_production(settings):
     assert User.objects.count() == 0
 
 
-def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(settings):
+def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(demo, settings):
     settings.DEBUG = True
-    call_command("load_demo")
     ngo_quyen = Area.objects.get(code="304", level="district")
     count = lambda day: Unit.objects.services().in_area(ngo_quyen).active_on(day).count()  # noqa: E731
     assert (count(dt.date(2018, 1, 1)), count(dt.date(2023, 12, 31))) == (42, 36)
@@ -94,9 +88,7 @@ def test_ngo_quyen_goes_from_42_to_36_through_six_recorded_reductions(settings):
     assert count(dt.date(2023, 12, 31)) == 36
 
 
-def test_thanh_xuan_units_are_transferred_on_1_july_2025(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_thanh_xuan_units_are_transferred_on_1_july_2025(demo):
     july, june = dt.date(2025, 7, 1), dt.date(2025, 6, 30)
     thanh_xuan = Area.objects.get(code="009", level="district")
     hanoi = thanh_xuan.parent
@@ -110,9 +102,7 @@ def test_thanh_xuan_units_are_transferred_on_1_july_2025(settings):
     assert old.closed_by.decision_number == "1656/NQ-UBTVQH15"
 
 
-def test_the_whole_registry_is_loaded(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_the_whole_registry_is_loaded(demo):
     before, after = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
     valid = Area.objects.valid_on
     assert valid(before).filter(level="province").count() == 63
@@ -125,14 +115,8 @@ def test_the_whole_registry_is_loaded(settings):
     assert not ended.filter(successor_links__isnull=True).exists()
 
 
-def test_today_reconciles_after_the_2025_changes(settings):
+def test_today_reconciles_after_the_2025_changes(demo):
     """Landing total = area tree total; no active unit left in an area that ended."""
-    from django.utils import timezone
-
-    from units.selectors.areas import area_service_counts
-
-    settings.DEBUG = True
-    call_command("load_demo")
     today = timezone.localdate()
     official = User.objects.get(username="lanhdao")
     headline = selectors.national_headline(today)
@@ -154,13 +138,9 @@ def test_today_reconciles_after_the_2025_changes(settings):
         }
 
 
-def test_each_2025_decision_is_one_document(settings):
+def test_each_2025_decision_is_one_document(demo):
     """Screenshot review: the bodies established on 1/7/2025 were recorded under NQ
     202 and 1656 with another date and authority, so each showed as two decisions."""
-    from units.models import Restructuring
-
-    settings.DEBUG = True
-    call_command("load_demo")
     for number in ("Nghị quyết 202/2025/QH15", "1656/NQ-UBTVQH15"):
         parts = Restructuring.objects.filter(decision_number=number)
         kinds = set(parts.values_list("kind", flat=True))

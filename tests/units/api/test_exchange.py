@@ -4,24 +4,15 @@ of a district, a consolidation planned then recorded, the changed figure
 
 import base64
 import datetime as dt
-import os
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from units.models import Restructuring
-from units.services.recompute import recompute
 
 
-@pytest.fixture
-def demo(settings, eager_tasks, db):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    recompute(trigger="manual", everything=True)  # what the commit would have run
-
-
-def test_the_documented_exchange(client, demo, django_capture_on_commit_callbacks):
+def test_the_documented_exchange(
+    client, demo_figures, eager_tasks, django_capture_on_commit_callbacks
+):
     basic = base64.b64encode(b"chuyenvien:demo12345").decode()
     created = client.post(
         "/api/v1/tokens/",
@@ -82,7 +73,7 @@ def test_the_documented_exchange(client, demo, django_capture_on_commit_callback
     assert client.get("/api/v1/units/", **auth).status_code == 401
 
 
-def test_the_summary_gives_the_waterfall_with_its_decisions_and_the_targets(client, demo):
+def test_the_summary_gives_the_waterfall_with_its_decisions_and_the_targets(client, demo_figures):
     """Quận Ngô Quyền 2018 → 2023: 42 → 36, the bars sum up, each bar with a
     decision kind links to the restructurings that make it."""
     from units.models import Area, User

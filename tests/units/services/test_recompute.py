@@ -6,7 +6,6 @@ and its marks."""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from kombu.exceptions import OperationalError
 
 from tests.units.figures import figures_of
@@ -17,12 +16,6 @@ from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
 
 
 def snapshot() -> set[tuple]:

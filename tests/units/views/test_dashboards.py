@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -25,10 +24,7 @@ def shown(response, name: str):
 
 
 @pytest.fixture
-def figures(settings, client):
-    settings.DEBUG = True
-    call_command("load_demo")
-    recompute(trigger="manual", everything=True)
+def figures(demo_figures, client):
     client.force_login(User.objects.get(username="lanhdao"))
 
 

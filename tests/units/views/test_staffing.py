@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import queries_of
@@ -17,9 +16,7 @@ from units.services.staffing import StaffingRow, staffing_save
 pytestmark = pytest.mark.django_db
 
 
-def test_the_thanh_xuan_overview_for_2022_has_165_152_13_over_its_11_wards(client, settings):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_the_thanh_xuan_overview_for_2022_has_165_152_13_over_its_11_wards(client, demo):
     client.force_login(User.objects.get(username="lanhdao"))
     thanh_xuan = Area.objects.get(level="district", code="009")
     response = client.get(
@@ -218,11 +215,7 @@ def test_the_cached_overview_changes_as_soon_as_a_save_commits(
     assert client.get(url, {"year": 2022}).context["total"].assigned == 15
 
 
-def test_the_demo_shows_ngo_quyen_cutting_quotas_and_hcm_departments_short_of_staff(
-    client, settings
-):
-    settings.DEBUG = True
-    call_command("load_demo")
+def test_the_demo_shows_ngo_quyen_cutting_quotas_and_hcm_departments_short_of_staff(client, demo):
     client.force_login(User.objects.get(username="lanhdao"))
     url = reverse("units:staffing_overview")
     ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
