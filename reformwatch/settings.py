@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY and ALLOWED_HOSTS (see README).
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,19 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# django-debug-toolbar: each page's queries and templates, for a newcomer running
+# the embedded mode. Never in production (DEBUG off or a DATABASE_URL) nor under
+# tests (pytest), where it would change what a page costs.
+DEBUG_TOOLBAR = EMBEDDED and DEBUG and envbool("DEBUG_TOOLBAR", "pytest" not in sys.modules)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    # Inside the CSP middleware: the toolbar's own files are served from 'self'.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
+    INTERNAL_IPS = ["127.0.0.1", "::1"]
 
 ROOT_URLCONF = "reformwatch.urls"
 WSGI_APPLICATION = "reformwatch.wsgi.application"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,6 +26,8 @@ urlpatterns = [
         ("plans", PlanViewSet, "plan"),
     ),
 ]
+if settings.DEBUG_TOOLBAR:
+    urlpatterns.append(path("__debug__/", include("debug_toolbar.urls")))
 
 handler400 = "reformwatch.views.bad_request"
 handler403 = "reformwatch.views.permission_denied"

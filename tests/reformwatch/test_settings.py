@@ -94,3 +94,40 @@ def test_https_settings_follow_the_environment():
         **PRODUCTION,
     )
     assert off.stdout.split() == ["False", "0", "1800"], off.stderr
+
+
+def toolbar(**env) -> str:
+    """What the portal started with `env` says of the debug toolbar: whether it is
+    on and whether a page of the embedded mode carries it."""
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG_TOOLBAR, 'debug_toolbar' in settings.INSTALLED_APPS, "
+        "any('DebugToolbar' in m for m in settings.MIDDLEWARE))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "reformwatch.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_debug_toolbar_is_on_in_the_embedded_mode_only():
+    assert toolbar() == "True True True"
+    assert toolbar(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org") == (
+        "False False False"
+    )
+    production = {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "DEBUG": "true"}
+    assert toolbar(**production) == "False False False"
+    assert toolbar(DEBUG_TOOLBAR="false") == "False False False"
+
+
+def test_the_debug_toolbar_is_off_under_tests(settings):
+    # This process runs pytest: pages cost what they cost in production.
+    assert settings.DEBUG_TOOLBAR is False
+    assert "debug_toolbar" not in settings.INSTALLED_APPS
