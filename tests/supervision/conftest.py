@@ -1,12 +1,14 @@
-"""A body with a member supervisor, and sessions built through the services up
-to the state a test needs."""
+"""A body with a member supervisor, sessions built through the services up to
+the state a test needs, recommendations due some days after the reminders'
+day, and plans' data."""
 
 import datetime as dt
 
 import pytest
 
 from supervision.choices import SessionStatus
-from supervision.models import SupervisoryBody
+from supervision.models import Recommendation, SupervisoryBody
+from supervision.services.plans import TaskRow
 from supervision.services.report import FindingRow, RecommendationRow, report_file
 from supervision.services.sessions import (
     SessionData,
@@ -19,6 +21,7 @@ from units.choices import Role
 
 S = SessionStatus
 PATH = [S.NOTIFIED, S.IN_PROGRESS, S.REPORT_FILED, S.CONCLUDED, S.FOLLOW_UP, S.CLOSED]
+REMINDERS_ON = dt.date(2024, 6, 1)  # the day the reminder tests run the daily job
 
 
 @pytest.fixture
@@ -82,3 +85,62 @@ def make_session(body, actor, units, *, status=S.PLANNED, due=None, decided=None
         session_transition(actor=actor, session_id=session.pk, target=target)
     session.refresh_from_db()
     return session
+
+
+@pytest.fixture
+def filed(body, supervisor, unit):
+    """A session whose report is filed, with one recommendation due 04/03/2024."""
+    return make_session(body, supervisor, [unit], status=S.REPORT_FILED, due=dt.date(2024, 3, 4))
+
+
+def session_state(session):
+    """What a refused write must leave as it was."""
+    session.refresh_from_db()
+    recs = list(Recommendation.objects.filter(session=session).values_list("status", "current_due"))
+    return (
+        session.status,
+        session.report_number,
+        session.published_at,
+        session.working_sessions.count(),
+        recs,
+    )
+
+
+@pytest.fixture
+def due_in(body, supervisor, unit):
+    """A recommendation to `unit` due `days` after REMINDERS_ON."""
+
+    def make(days):
+        session = make_session(
+            body,
+            supervisor,
+            [unit],
+            status=SessionStatus.REPORT_FILED,
+            due=REMINDERS_ON + dt.timedelta(days=days),
+            decided=dt.date(2024, 1, 2),
+        )
+        return session.recommendations.get()
+
+    return make
+
+
+def plan_data(area):
+    return {
+        "number": "128-KH/TU",
+        "date": dt.date(2024, 2, 5),
+        "issuer": "Tỉnh ủy",
+        "title": "Kế hoạch thực hiện Kết luận 62-KL/TW",
+        "implements": "Kết luận 62-KL/TW",
+        "area": area,
+    }
+
+
+def plan_task(progress, weight, title="Nhóm"):
+    return TaskRow(
+        title=title,
+        responsible_unit_id=None,
+        due_on=None,
+        progress=progress,
+        status="in_progress",
+        weight=weight,
+    )

@@ -1,42 +1,18 @@
-"""The daily job: reminders 15, 7 and 3 days ahead and on the day a
+"""The daily job's reminders 15, 7 and 3 days ahead and on the day a
 recommendation becomes overdue, to the addressed scope's clerks and the body's
-supervisors; running it twice notifies once."""
+active supervisors; running it twice notifies once; e-mail when configured."""
 
 import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
-from django.urls import reverse
-from django.utils import timezone
 
-from supervision.choices import SessionStatus
 from supervision.models import Notification
 from supervision.services.notifications import kind_for, reminders_send
-from supervision.tasks import reminders
+from tests.supervision.conftest import REMINDERS_ON
 from units.models import AuditEntry
 
-from .conftest import make_session
-
-TODAY = dt.date(2024, 6, 1)
-
-
-@pytest.fixture
-def due_in(body, supervisor, unit):
-    """A recommendation to `unit` due `days` after TODAY."""
-
-    def make(days):
-        session = make_session(
-            body,
-            supervisor,
-            [unit],
-            status=SessionStatus.REPORT_FILED,
-            due=TODAY + dt.timedelta(days=days),
-            decided=dt.date(2024, 1, 2),
-        )
-        return session.recommendations.get()
-
-    return make
+TODAY = REMINDERS_ON
 
 
 @pytest.mark.parametrize(
@@ -119,21 +95,8 @@ def test_no_e_mail_without_configuration(due_in, clerk, django_capture_on_commit
     assert mail.outbox == []
 
 
-def test_the_task_runs_the_job_for_today(due_in, clerk):
-    due_in((timezone.localdate() - TODAY).days + 3)
-    reminders()
-    assert Notification.objects.filter(user=clerk, kind="due_3").exists()
-
-
-def test_the_bell_shows_the_unread_count_and_clears(client, due_in, clerk):
-    due_in(-1)
-    reminders_send(today=TODAY)
-    client.force_login(clerk)
-    bell = client.get(reverse("supervision:bell")).content.decode()
-    assert 'data-unread="1"' in bell
-    client.post(reverse("supervision:notifications_read"))
-    cache.clear()  # the bell's count is forgotten on commit; tests roll back
-    assert (
-        'data-unread="1"' not in client.get(reverse("supervision:notifications")).content.decode()
-    )
-    assert Notification.objects.get(user=clerk).read_at is not None
+def test_former_supervisors_are_not_reminded(filed, supervisor, body):
+    supervisor.is_active = False
+    supervisor.save()
+    reminders_send(today=dt.date(2024, 3, 1))
+    assert not Notification.objects.filter(user=supervisor).exists()

@@ -1,5 +1,5 @@
-"""Recommendations: overdue derived from the date, due dates that never move
-without a reason, answers and judgements, each audited once."""
+"""Recommendations: due dates that never move without a reason, answers and
+judgements, each audited once; a settled one keeps its date."""
 
 import datetime as dt
 
@@ -9,11 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supervision.choices import SessionStatus
-from supervision.models import DeadlineChange, Recommendation
+from supervision.models import DeadlineChange
 from supervision.services import recommendations as services
+from tests.supervision.conftest import make_session
 from units.models import AuditEntry
-
-from .conftest import make_session
 
 TODAY = dt.date(2024, 3, 10)
 
@@ -24,16 +23,6 @@ def rec(body, supervisor, unit):
         body, supervisor, [unit], status=SessionStatus.REPORT_FILED, due=dt.date(2024, 3, 4)
     )
     return session.recommendations.get()
-
-
-def test_overdue_is_derived_from_the_date(rec):
-    assert rec.is_overdue(dt.date(2024, 3, 5))
-    assert rec.days_overdue(TODAY) == 6
-    assert not rec.is_overdue(dt.date(2024, 3, 4))  # due that day: not yet late
-    assert list(Recommendation.objects.overdue(dt.date(2024, 3, 5))) == [rec]
-    assert not Recommendation.objects.overdue(dt.date(2024, 3, 4)).exists()
-    rec.status = "responded"
-    assert not rec.is_overdue(TODAY)
 
 
 def test_a_due_date_never_moves_without_a_reason(rec, clerk, supervisor):
@@ -129,3 +118,19 @@ def test_an_escalation_is_recorded_by_the_supervisors_only(rec, clerk, superviso
         actor=supervisor, recommendation_id=rec.pk, kind="reminder", date=TODAY, note="Nhắc"
     )
     assert rec.escalations.get().kind == "reminder"
+
+
+def test_a_settled_recommendation_keeps_its_date(filed, clerk, supervisor):
+    rec = filed.recommendations.get()
+    change = services.deadline_propose(
+        actor=clerk, recommendation_id=rec.pk, new_due=dt.date(2031, 1, 1), reason="Chờ"
+    )
+    services.recommendation_assess(
+        actor=supervisor, recommendation_id=rec.pk, outcome="implemented"
+    )
+    change.refresh_from_db()
+    assert change.status == "rejected"  # the waiting proposal goes with the judgement
+    with pytest.raises(ValidationError):
+        services.deadline_decide(actor=supervisor, change_id=change.pk, accept=True)
+    rec.refresh_from_db()
+    assert rec.current_due == dt.date(2024, 3, 4)

@@ -1,18 +1,23 @@
-"""The session state machine, its guards and the legal rules behind its deadlines."""
+"""The session state machine and its guards: invalid steps refused with a
+message, each step audited once, only the body's supervisors move a session,
+and the units in use kept."""
 
-import datetime as dt
 import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from supervision.choices import LegalStep, SessionStatus
+from supervision.choices import SessionStatus
 from supervision.models import Session
-from supervision.rules import applicable_rule, step_deadlines
-from supervision.services.sessions import TRANSITIONS, session_transition
+from supervision.services.sessions import (
+    TRANSITIONS,
+    SessionData,
+    session_transition,
+    session_update,
+)
+from tests.factories import ServiceUnitFactory
+from tests.supervision.conftest import make_session
 from units.models import AuditEntry
-
-from .conftest import make_session
 
 S = SessionStatus
 
@@ -84,26 +89,20 @@ def test_only_the_bodys_supervisors_move_a_session(body, supervisor, unit, other
     assert session.status == S.PLANNED
 
 
-def test_the_applicable_legal_rule_switches_on_1_march_2026(db):
-    for step in LegalStep.values:
-        before = applicable_rule(step, "council", dt.date(2026, 2, 28))
-        after = applicable_rule(step, "council", dt.date(2026, 3, 1))
-        assert before.law == "87/2015/QH13", step
-        assert after.law == "121/2025/QH15", step
-    assert applicable_rule("plan_sent", "na_delegation", dt.date(2016, 6, 30)) is None
-
-
-def test_a_body_kinds_own_rule_wins_over_the_general_one(db):
-    assert applicable_rule("plan_sent", "na_delegation", dt.date(2024, 2, 2)).days == 20
-    assert applicable_rule("plan_sent", "council", dt.date(2024, 2, 2)).days == 15
-
-
-def test_step_deadlines_follow_the_decision_and_the_working_sessions(body, supervisor, unit):
+def test_a_unit_in_use_stays_on_the_session(body, supervisor, unit, district):
     session = make_session(body, supervisor, [unit], status=S.REPORT_FILED)
-    dates = [dt.date(2024, 2, 29), dt.date(2024, 3, 2)]
-    found = {d.step: d for d in step_deadlines(session, dates)}
-    assert found["plan_sent"].due == dt.date(2024, 2, 22)  # 02/02 + 20 days (NA team)
-    assert found["session_notice"].due == dt.date(2024, 2, 19)  # 10 days before 29/02
-    assert found["session_notice"].before
-    assert found["report_due"].due == dt.date(2024, 3, 17)  # 02/03 + 15 days
-    assert found["response_due"].due == session.report_date + dt.timedelta(days=15)
+    other = ServiceUnitFactory(area=district)
+    data = SessionData(
+        body_id=body.pk,
+        decision_number=session.decision_number,
+        decision_date=session.decision_date,
+        topic=session.topic,
+        kind=session.kind,
+        period_from=2018,
+        period_to=2023,
+        unit_ids=[other.pk],
+    )
+    with pytest.raises(ValidationError) as refused:
+        session_update(actor=supervisor, session_id=session.pk, data=data)
+    assert "units" in refused.value.message_dict
+    assert list(session.supervised_units.all()) == [unit]
