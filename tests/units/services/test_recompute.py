@@ -9,9 +9,9 @@ import pytest
 from kombu.exceptions import OperationalError
 
 from tests.units.figures import figures_of
+from units import tasks
 from units.models import Area, RecomputeMark, RecomputeRun, ReductionFigure, Unit, User
 from units.services import recompute as rc
-from units.services.figures import _enqueue_recompute
 from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply
 
@@ -103,14 +103,38 @@ def test_a_failed_run_keeps_the_old_snapshot_and_its_marks(demo, monkeypatch):
     assert snapshot() == before and RecomputeMark.objects.exists()
 
 
-def test_a_broker_down_at_commit_leaves_the_marks_for_the_sweeper(monkeypatch):
-    from units import tasks
+def test_a_broker_down_at_commit_leaves_the_change_and_its_marks_for_the_sweeper(
+    monkeypatch, caplog, django_capture_on_commit_callbacks, unit, admin_user
+):
+    """GIVEN a broker that refuses connections
+    WHEN a decision commits (its recompute cannot be enqueued)
+    THEN the decision stands, a warning says so, its marks wait, and the sweep
+    that runs next computes them and releases the marks."""
+    sent = []
 
     def down(*args, **kwargs):
+        sent.append(args)
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(tasks.figures_recompute, "delay", down)
-    _enqueue_recompute()  # does not raise: the change stands
+    decision = Decision("7/QĐ-UBND", dt.date(2024, 3, 1), dt.date(2024, 3, 1), "UBND quận")
+    with django_capture_on_commit_callbacks(execute=True):
+        restructuring_apply(
+            actor=admin_user, kind="dissolve", decision=decision, source_ids=[unit.pk]
+        )
+    assert sent == [("write",)]  # the enqueue was tried, and failed
+    assert "not enqueued: the broker is unreachable" in caplog.text
+    unit.refresh_from_db()
+    assert unit.closed_on == dt.date(2024, 3, 1)
+    marked = set(RecomputeMark.objects.values_list("area_id", "year"))
+    assert (unit.area_id, 2024) in marked and (unit.area.parent_id, 2024) in marked
+    assert rc.recompute(trigger="schedule").status == "done"
+    assert not RecomputeMark.objects.exists()
+    swept = snapshot()
+    rc.recompute(trigger="manual", everything=True)
+    assert swept == snapshot()  # what the lost enqueue would have computed
+    after = figures_of(unit.area, [2024]).get(2024)
+    assert after is None or after.units == 0
 
 
 def test_a_sweep_with_nothing_to_do_records_no_run(demo):

@@ -37,7 +37,12 @@ def test_ngo_quyen_2018_to_2023_reads_42_36_and_14_29_percent(client, figures):
     assert str(head.units_percent) == "14.29"
     page = response.content.decode()
     assert 'data-figure="units-percent">14,29 %' in page
-    assert "Số liệu tính lúc" in page and "14,28" in page  # says which rounding
+    assert "Số liệu tính lúc" in page
+    # The page says which rounding it uses, and no figure reads as the press's
+    # truncation: the only "14,28" is in that sentence.
+    rule = re.search(r"Tỷ lệ làm tròn[^<]*", page)
+    assert rule and "14,28" in rule.group(0)
+    assert "14,28" not in page.replace(rule.group(0), "")
 
 
 def test_thanh_xuan_2022_staff_and_the_national_ranking(client, figures):
