@@ -11,7 +11,7 @@ from units.choices import Role
 from units.models import Area, Unit
 from units.selectors.lineage import lineage_graph, unit_lineage
 from units.services.restructuring_rules import Decision, NewUnit
-from units.services.restructurings import restructuring_apply
+from units.services.restructurings import restructuring_apply, restructuring_apply_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +106,13 @@ def test_a_bulk_transfer_brings_only_the_units_own_copy_into_its_lineage(
     its lineage (1.1 s, 658 KiB); its lineage is itself, its copy and what it
     came from."""
     a, b, c = (ServiceUnitFactory(name=f"Trường {n}", area=district) for n in "ABC")
-    merged = restructuring_apply(
+    merged = restructuring_apply_rows(
         actor=clerk,
         kind=K.CONSOLIDATE,
         source_ids=[a.pk, b.pk],
         new_units=[NewUnit(name="Trường AB")],
         decision=Decision("6/QĐ", dt.date(2020, 1, 1), dt.date(2020, 2, 1), "UBND quận"),
-    ).created_units[0]
+    ).results[0]
     others = ServiceUnitFactory.create_batch(5, area=district)
     restructuring_apply(
         actor=clerk,
