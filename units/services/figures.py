@@ -5,11 +5,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reformwatch.queue import enqueue, enqueue_on_commit
+from reformwatch.queue import enqueue_on_commit
 
 from ..audit import audit_bulk
 from ..models import Area, RecomputeMark, Unit, User
@@ -44,13 +43,9 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
         unique_fields=["area", "year"],
         update_fields=["marked_at"],
     )
-    transaction.on_commit(_enqueue_recompute)
-
-
-def _enqueue_recompute() -> None:
-    """Ask a worker to recompute; if the broker cannot be reached the change
-    stands and the marks wait for the sweeper (DESIGN §5)."""
-    enqueue(FIGURES_RECOMPUTE, "write")
+    # If the broker cannot be reached, the change stands and the marks wait for
+    # the sweeper (DESIGN §5).
+    enqueue_on_commit(FIGURES_RECOMPUTE, "write")
 
 
 def figures_recompute_all(*, actor: User) -> None:
