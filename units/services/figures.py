@@ -5,13 +5,13 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformwatch.queue import enqueue_on_commit
 
 from ..audit import audit_bulk
 from ..models import Area, RecomputeMark, Unit, User
+from .stale_marks import stale_pairs
 
 # By its registered name: units.tasks imports the services (a cycle otherwise).
 FIGURES_RECOMPUTE = "units.tasks.figures_recompute"
@@ -36,9 +36,11 @@ def areas_of(units: Iterable[Unit]) -> list[Area]:
 
 def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
     """Mark the areas' figures of every year from `since` to this year as stale."""
-    years = range(since.year, max(since.year, timezone.localdate().year) + 1)
     RecomputeMark.objects.bulk_create(
-        [RecomputeMark(area=area, year=year) for area in areas for year in years],
+        [
+            RecomputeMark(area_id=area, year=year)
+            for area, year in stale_pairs(areas=areas, since=since)
+        ],
         update_conflicts=True,
         unique_fields=["area", "year"],
         update_fields=["marked_at"],

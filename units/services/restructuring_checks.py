@@ -16,6 +16,7 @@ from ..choices import RestructuringKind, UnitKind
 from ..models import Area, Restructuring, RestructuringLink, Unit
 from ..models.registry import MAX_STAFF_MOVED
 from .figures import area_chain
+from .unit_copies import transfer_copy
 
 if TYPE_CHECKING:
     from .restructuring_rules import NewUnit
@@ -240,9 +241,8 @@ def transfer_specs(
 ) -> list[Unit]:
     """The copies a transfer creates, each under its new managing body (an agency
     active on the day; the source's own when unchanged) and in its new area (valid
-    on the day; the source's when unchanged). Two queries for any number of units.
-    A copy takes over its source's code and keeps its kind, sector and group,
-    which already met the table's rules."""
+    on the day; the source's when unchanged). Two queries for any number of units;
+    each copy is `transfer_copy`'s, as the national generator makes it."""
     parent_ids = {p for p, _a in destinations.values() if p}
     area_ids = {a for _p, a in destinations.values() if a}
     parents = Unit.objects.agencies().active_on(day).select_related("area").in_bulk(parent_ids)
@@ -256,18 +256,11 @@ def transfer_specs(
             fail(_("A unit cannot be transferred to itself."))
         if area_id is not None and area_id not in areas:
             fail(_("The new area is not valid on the effective date."))
-        parent = parents[parent_id] if parent_id else source.parent
-        copy = Unit(
-            kind=source.kind,
-            name=source.name,
-            name_folded=source.name_folded,
-            code=source.code,
-            parent=parent,
-            area=areas[area_id] if area_id else source.area,
-            level=parents[parent_id].level if parent_id else source.level,
-            sector=source.sector,
-            autonomy_group=source.autonomy_group,
-            established_on=day,
+        copy = transfer_copy(
+            source,
+            day=day,
+            parent=parents[parent_id] if parent_id else None,
+            area=areas[area_id] if area_id else None,
         )
         copies.append(copy)
     return copies
