@@ -10,6 +10,9 @@ _EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 # ASCII digits only: str.isdigit() accepts "²", which int() refuses.
 _ID = re.compile(r"[0-9]{1,18}")
+# The largest id parse_id reads (18 digits), below the databases' 64-bit ids: a
+# larger number names no row, and would overflow the query that looks for it.
+MAX_ID = 10**18 - 1
 
 
 def clean_text(value) -> str:

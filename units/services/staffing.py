@@ -17,6 +17,7 @@ from ..choices import Role, StaffingCategory
 from ..models import StaffingFigure, Unit, User
 from ..models.staffing import FIRST_YEAR, LAST_YEAR, MAX_PEOPLE, categories_for
 from ..scope import units_actor_may_change
+from ..text import MAX_ID
 from ..versions import digest, staffing_changed
 from .figures import areas_of, figures_mark_stale
 
@@ -79,7 +80,7 @@ def staffing_plan(*, actor: User, year: int, rows: list[StaffingRow], lock=False
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError({"year": [_("The year must be between 2000 and 2100.")]})
     units = Unit.objects.select_related("area__parent__parent").in_bulk(
-        {row.unit_id for row in rows}
+        {row.unit_id for row in rows if 0 < row.unit_id <= MAX_ID}  # others name no unit
     )
     allowed = units_actor_may_change(actor, units.values())
     plan = StaffingPlan(year, units, errors=_errors(rows, units, year))

@@ -50,6 +50,10 @@ def test_hostile_bodies_are_a_400(client, clerk):
     client.force_login(clerk)
     for body in ({}, {"year": "x", "rows": "y"}, {"year": 2024, "rows": [{"unit": -1}]}):
         assert bulk(client, body).status_code == 400
+    # The fuzzer's: an id past 64 bits overflowed the unit query (a 500).
+    huge = {"year": 2024, "rows": [{"unit": 10**21, "category": "civil_servant"}]}
+    refused = bulk(client, huge)
+    assert refused.status_code == 400 and "unit" in refused.json()["rows"]["0"]
 
 
 def test_figures_answer_304_until_the_snapshot_changes(client, official, district, unit):

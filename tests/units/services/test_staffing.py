@@ -76,6 +76,7 @@ def test_every_wrong_row_is_reported_and_nothing_is_written(clerk, agency, wards
         StaffingRow(wards[2].pk, C.CONTRACT, actual=1),
         StaffingRow(wards[2].pk, C.CONTRACT, actual=2),
         StaffingRow(999_999, C.CIVIL_SERVANT, assigned=1),
+        StaffingRow(10**21, C.CIVIL_SERVANT, assigned=1),  # overflowed the query (a 500)
     ]
     with pytest.raises(ValidationError) as raised, translation.override("vi"):
         staffing_save(actor=clerk, year=2022, rows=bad, about=agency)
@@ -87,6 +88,7 @@ def test_every_wrong_row_is_reported_and_nothing_is_written(clerk, agency, wards
         "3.unit",
         "5.category",
         "6.unit",
+        "7.unit",
     }
     assert errors["0.assigned"] == ["Nhập số người là số nguyên, từ 0 trở lên."]
     assert not StaffingFigure.objects.exists()
