@@ -19,8 +19,9 @@ from ..models import RecomputeRun, ReductionFigure, StaffingFigure, Unit
 from ..models.staffing import FIRST_YEAR, LAST_YEAR
 from ..scope import visible_units
 from ..services.staffing import StaffingRow, may_enter_staffing, staffing_save
-from ..text import MAX_ID, parse_id
+from ..text import parse_id
 from ..versions import digest
+from .fields import id_field
 
 SECTORS = {*Sector.values, "", ReductionFigure.ALL}
 
@@ -42,7 +43,7 @@ class StaffingFigureSerializer(serializers.ModelSerializer):
 
 
 class StaffingRowInput(serializers.Serializer):
-    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    unit = id_field()
     category = serializers.ChoiceField(choices=StaffingCategory.choices)
     assigned = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
     actual = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)

@@ -21,6 +21,7 @@ from ..services.restructuring_rules import (
     restructuring_plan,
 )
 from ..services.restructurings import restructuring_apply, restructuring_reverse
+from .fields import id_field
 
 
 class LinkSerializer(serializers.ModelSerializer):
@@ -78,8 +79,8 @@ class NewUnitInput(serializers.Serializer):
     kind = serializers.CharField(required=False, allow_blank=True, default="")
     sector = serializers.CharField(required=False, allow_blank=True, default="")
     autonomy_group = serializers.IntegerField(required=False, allow_null=True, default=None)
-    parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    area_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent_id = id_field(required=False, allow_null=True, default=None)
+    area_id = id_field(required=False, allow_null=True, default=None)
     level = serializers.CharField(required=False, allow_blank=True, default="")
     staff_moved = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0
@@ -91,13 +92,11 @@ class RestructuringInput(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=RestructuringKind.choices)
     decision = DecisionInput()
-    source_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
-    target_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    source_ids = serializers.ListField(child=id_field(), required=False, default=list)
+    target_id = id_field(required=False, allow_null=True, default=None)
     new_units = NewUnitInput(many=True, required=False, default=list)
-    new_parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    new_area_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_parent_id = id_field(required=False, allow_null=True, default=None)
+    new_area_id = id_field(required=False, allow_null=True, default=None)
     new_name = serializers.CharField(required=False, allow_blank=True, default="")
 
     def plan_kwargs(self) -> dict:

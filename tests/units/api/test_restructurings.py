@@ -105,3 +105,24 @@ def test_a_decision_is_reversed_with_a_reason(client, clerk, pair, eager_tasks):
     response = client.post(url, {"reason": "Nhập nhầm"}, content_type="application/json")
     assert response.status_code == 200, response.content
     assert Unit.objects.get(pk=pair[0].pk).closed_on is None
+
+
+@pytest.mark.parametrize(
+    "field", ["source_ids", "target_id", "new_parent_id", "new_area_id", "parent_id", "area_id"]
+)
+def test_an_id_past_64_bits_is_a_400_not_a_500(client, clerk, pair, field):
+    """The staffing bulk upsert overflowed its query on such an id (the fuzzer's
+    find); every id the decision names is bounded the same way."""
+    client.force_login(clerk)
+    body = consolidation(*pair)
+    huge = 10**21
+    if field == "source_ids":
+        body[field] = [pair[0].pk, huge]
+    elif field in ("parent_id", "area_id"):
+        body["new_units"][0][field] = huge
+    else:
+        body[field] = huge
+    for url in ("/api/v1/restructurings/?dry_run=1", "/api/v1/restructurings/"):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, (field, response.content)
+    assert not Restructuring.objects.exists()
