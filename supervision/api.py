@@ -1,6 +1,8 @@
-"""Supervision in the API (read): sessions with their findings and
-recommendations, recommendations with answers, moved dates and escalations,
-plans with their tasks. Writes stay on the pages until their endpoints land."""
+"""Supervision in the API: sessions with their findings and recommendations,
+recommendations with answers, moved dates and escalations, plans with their
+tasks; and the pages' actions through the pages' services (a session moved to
+its next state; a recommendation answered, a new date asked, decided or moved,
+its implementation judged, escalated)."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
