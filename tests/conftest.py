@@ -2,7 +2,9 @@
 test database (`demo`), and the rule that tests needing PostgreSQL, Redis and a
 worker fail rather than skip on CI."""
 
+import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +14,25 @@ from tests.factories import AgencyFactory, DistrictFactory, ServiceUnitFactory, 
 from units.choices import Role
 
 DEMO: DemoData | None = None
+# One folder of browser screenshots for the run, whichever xdist worker takes a
+# journey: the workers inherit this process's environment.
+SCREENSHOTS = "REFORMWATCH_SCREENSHOTS"
+os.environ.setdefault(
+    SCREENSHOTS,
+    str(
+        Path(__file__).resolve().parents[1]
+        / "var"
+        / "screenshots"
+        / f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+    ),
+)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if Path(os.environ[SCREENSHOTS]).exists():
+        terminalreporter.write_line(f"Browser screenshots: {os.environ[SCREENSHOTS]}")
+
+
 RUNNING = None  # the test being set up, for the session fixture that opens the demo
 
 

@@ -7,7 +7,6 @@ emptied; the demo is loaded (and its figures computed) once, copied into
 snapshot tables, and copied back before each journey: a fraction of a second
 instead of a load."""
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -17,6 +16,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+
+from tests.conftest import SCREENSHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = [
@@ -29,7 +30,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = ROOT / "var" / "screenshots" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+SHOTS = Path(os.environ[SCREENSHOTS])  # one folder for the run (tests/conftest.py)
 
 
 def chromium_path() -> str | None:
@@ -55,11 +56,6 @@ def pytest_runtest_setup(item):
         if os.environ.get("CI"):
             pytest.fail(message + " — required on CI", pytrace=False)
         pytest.skip(message)
-
-
-def pytest_terminal_summary(terminalreporter):
-    if SHOTS.exists():
-        terminalreporter.write_line(f"Browser screenshots: {SHOTS}")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,12 @@ from supervision import tasks
 from supervision.models import Notification
 from tests.supervision.conftest import make_session
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs them all: their Celery workers share the Redis queue.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery"),
+]
 DONE = re.compile(r"supervision\.tasks\.reminders\[[^\]]+\] succeeded")
 
 

@@ -13,7 +13,12 @@ from units.choices import StaffingCategory as C
 from units.models import AuditEntry, StaffingFigure
 from units.services.staffing import StaffingRow, staffing_plan, staffing_save
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs them all: their Celery workers share the Redis queue.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery"),
+]
 
 
 def test_a_save_that_lands_during_another_is_not_overwritten(clerk, agency):
