@@ -6,18 +6,13 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
-from tests.units.services.exercised import assert_exercised, refused, tally_applied
+from tests.factories import AgencyFactory, ServiceUnitFactory, UserFactory
+from tests.units.services.exercised import assert_exercised
+from tests.units.services.histories import apply_drawn, drawn_kwargs, four_wards, histories
 from units.choices import RestructuringKind as K
 from units.choices import Role
 from units.models import Area, RestructuringLink, Unit
-from units.services.restructuring_rules import Decision, NewUnit
-from units.services.restructurings import restructuring_apply, restructuring_reverse
 
 pytestmark = pytest.mark.django_db
 KINDS = [
@@ -70,28 +65,8 @@ def snapshot():
     )
 
 
-operation = st.tuples(
-    st.sampled_from(KINDS),
-    st.integers(min_value=0, max_value=1000),  # picks units
-    st.integers(min_value=1, max_value=3),  # how many
-    st.integers(min_value=1, max_value=400),  # days after the previous decision
-    st.booleans(),  # reverse it right away?
-)
-
-
 EXAMPLES = 40
 TALLY: Counter[str] = Counter()
-
-
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    layout=st.lists(st.integers(min_value=0, max_value=3), min_size=3, max_size=9),
-    operations=st.lists(operation, min_size=1, max_size=8),
-)
-def explore(layout, operations):
-    with transaction.atomic():
-        _scenario(layout, operations)
-        transaction.set_rollback(True)
 
 
 def test_counts_are_explained_by_decisions():
@@ -102,11 +77,9 @@ def test_counts_are_explained_by_decisions():
     assert_exercised(TALLY, EXAMPLES)
 
 
-def _scenario(layout, operations):
-    wards = [CommuneFactory()]
-    wards.append(CommuneFactory(parent=wards[0].parent))
-    wards.append(CommuneFactory())
-    wards.append(CommuneFactory(parent=wards[2].parent))
+@histories(examples=EXAMPLES, kinds=KINDS, units=(3, 9), most=8, gap=400)
+def explore(layout, operations):
+    wards = four_wards()
     parent = AgencyFactory(area=wards[0].parent)
     for i, w in enumerate(layout):
         ServiceUnitFactory(area=wards[w], parent=parent, established_on=dt.date(2010, 1, i + 1))
@@ -116,46 +89,15 @@ def _scenario(layout, operations):
     for n, (kind, pick, how_many, gap, reverse) in enumerate(operations):
         day += dt.timedelta(days=gap)
         active = list(Unit.objects.services().active_on(day).order_by("id"))
-        chosen = [active[(pick + i) % len(active)].pk for i in range(how_many)] if active else []
-        kwargs = {"source_ids": chosen}
-        if kind == K.MERGE and len(active) > 1:
-            target = active[(pick + how_many) % len(active)].pk
-            kwargs = {"source_ids": [c for c in chosen if c != target], "target_id": target}
-        elif kind in (K.CONSOLIDATE, K.SPIN_OFF):
-            kwargs["new_units"] = [NewUnit(name=f"Mới {n}")]
-        elif kind == K.SPLIT:
-            kwargs = {
-                "source_ids": chosen[:1],
-                "new_units": [NewUnit(name=f"Tách {n}.{i}") for i in range(how_many + 1)],
-            }
-        elif kind == K.TRANSFER:
-            kwargs["new_area_id"] = wards[(pick + 1) % len(wards)].pk
-        elif kind == K.RENAME:
-            kwargs = {"source_ids": chosen[:1], "rename": {"name": f"Đổi tên {n}"}}
-        elif kind == K.ESTABLISH:
-            kwargs = {
-                "new_units": [
-                    NewUnit(
-                        name=f"Lập {n}",
-                        sector="health",
-                        level="district",
-                        area_id=wards[pick % len(wards)].pk,
-                    )
-                ]
-            }
+        kwargs = drawn_kwargs(kind, n, pick, how_many, active=active, wards=wards)
         before = snapshot()
-        decision = Decision(number=f"{n}/QĐ", decided_on=day, effective_on=day, authority="UBND")
-        try:
-            applied = restructuring_apply(actor=admin, kind=kind, decision=decision, **kwargs)
-        except ValidationError as error:
-            assert snapshot() == before  # a refused decision writes nothing
-            refused(TALLY, kind, error)
-            continue
-        tally_applied(TALLY, kind, reverse)
-        if reverse:
-            restructuring_reverse(restructuring_id=applied.pk, actor=admin, reason="thử")
-            assert snapshot() == before
-        dates.append(day)
+        applied = apply_drawn(
+            TALLY, actor=admin, kind=kind, n=n, day=day, reverse=reverse, **kwargs
+        )
+        if applied is None or reverse:
+            assert snapshot() == before  # a refused decision writes nothing, a reversal undoes all
+        if applied is not None:
+            dates.append(day)
     dates.append(day + dt.timedelta(days=1))
     scopes = [*wards, *{w.parent for w in wards}, *{w.parent.parent for w in wards}]
     for scope in scopes:

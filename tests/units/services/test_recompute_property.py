@@ -6,15 +6,12 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q, Sum
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
+from tests.factories import AgencyFactory, ServiceUnitFactory, UserFactory
 from tests.units.figures import figures_of
-from tests.units.services.exercised import assert_exercised, refused, tally_applied
+from tests.units.services.exercised import assert_exercised, tally_applied
+from tests.units.services.histories import apply_drawn, drawn_kwargs, four_wards, histories, picked
 from units.choices import RestructuringKind as K
 from units.choices import Role
 from units.choices import StaffingCategory as C
@@ -22,20 +19,10 @@ from units.models import ReductionDelta, ReductionFigure, RestructuringLink, Sta
 from units.models.figures import figure_scope_q
 from units.scope import area_ids
 from units.services import recompute as rc
-from units.services.restructuring_rules import Decision, NewUnit
-from units.services.restructurings import restructuring_apply, restructuring_reverse
 from units.services.staffing import StaffingRow, staffing_save
 
 pytestmark = pytest.mark.django_db
 KINDS = [K.CONSOLIDATE, K.SPLIT, K.DISSOLVE, K.TRANSFER, K.ESTABLISH, "staffing"]
-
-operation = st.tuples(
-    st.sampled_from(KINDS),
-    st.integers(min_value=0, max_value=1000),  # picks units
-    st.integers(min_value=1, max_value=3),  # how many
-    st.integers(min_value=1, max_value=500),  # days after the previous change
-    st.booleans(),  # reverse it right away?
-)
 
 
 def snapshot() -> set[tuple]:
@@ -88,17 +75,6 @@ EXAMPLES = 25
 TALLY: Counter[str] = Counter()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    layout=st.lists(st.integers(min_value=0, max_value=3), min_size=2, max_size=8),
-    operations=st.lists(operation, min_size=1, max_size=6),
-)
-def explore(layout, operations):
-    with transaction.atomic():
-        _scenario(layout, operations)
-        transaction.set_rollback(True)
-
-
 def test_incremental_equals_full_equals_direct_counts():
     """Over random histories that applied decisions of most kinds and saved
     staffing (a run that only saw refusals proves nothing)."""
@@ -108,11 +84,9 @@ def test_incremental_equals_full_equals_direct_counts():
     assert TALLY["applied staffing"] > 0, dict(TALLY)
 
 
-def _scenario(layout, operations):
-    wards = [CommuneFactory()]
-    wards.append(CommuneFactory(parent=wards[0].parent))
-    wards.append(CommuneFactory())
-    wards.append(CommuneFactory(parent=wards[2].parent))
+@histories(examples=EXAMPLES, kinds=KINDS, units=(2, 8), most=6, gap=500)
+def explore(layout, operations):
+    wards = four_wards()
     top = AgencyFactory(area=wards[0].parent)
     bodies = [AgencyFactory(area=wards[0].parent, parent=top), AgencyFactory(area=wards[2].parent)]
     parent = bodies[0]
@@ -125,7 +99,7 @@ def _scenario(layout, operations):
     for n, (kind, pick, how_many, gap, reverse) in enumerate(operations):
         day = min(day + dt.timedelta(days=gap), dt.date(2025, 6, 1))
         active = list(Unit.objects.services().active_on(day).order_by("id"))
-        chosen = [active[(pick + i) % len(active)].pk for i in range(how_many)] if active else []
+        chosen = picked(active, pick, how_many)
         if kind == "staffing":
             if active:
                 row = StaffingRow(chosen[0], C.BUDGET_EMPLOYEE, assigned=pick % 50, actual=how_many)
@@ -136,32 +110,12 @@ def _scenario(layout, operations):
                 tally_applied(TALLY, "staffing")
             rc.recompute(trigger="write")
             continue
-        kwargs = {"source_ids": sorted(set(chosen))}
-        if kind == K.CONSOLIDATE:
-            kwargs["new_units"] = [NewUnit(name=f"Mới {n}")]
-        elif kind == K.SPLIT:
-            kwargs = {
-                "source_ids": chosen[:1],
-                "new_units": [NewUnit(name=f"Tách {n}.{i}") for i in range(how_many + 1)],
-            }
-        elif kind == K.TRANSFER:
-            kwargs["new_area_id"] = wards[(pick + 1) % len(wards)].pk
-        elif kind == K.ESTABLISH:
-            kwargs = {}
-            area = wards[pick % len(wards)]
-            kwargs["new_units"] = [
-                NewUnit(name=f"Lập {n}", sector="health", level="district", area_id=area.pk)
-            ]
-        decision = Decision(number=f"{n}/QĐ", decided_on=day, effective_on=day, authority="UBND")
-        try:
-            applied = restructuring_apply(actor=admin, kind=kind, decision=decision, **kwargs)
-        except ValidationError as error:
-            refused(TALLY, kind, error)
-            continue
-        tally_applied(TALLY, kind, reverse)
-        if reverse:
-            restructuring_reverse(restructuring_id=applied.pk, actor=admin, reason="thử")
-        rc.recompute(trigger="write")
+        kwargs = drawn_kwargs(kind, n, pick, how_many, active=active, wards=wards, distinct=True)
+        applied = apply_drawn(
+            TALLY, actor=admin, kind=kind, n=n, day=day, reverse=reverse, **kwargs
+        )
+        if applied is not None:
+            rc.recompute(trigger="write")
     incremental = snapshot()
     rc.recompute(trigger="manual", everything=True)
     assert snapshot() == incremental
