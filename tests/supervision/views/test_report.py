@@ -9,6 +9,7 @@ from supervision.choices import SessionStatus
 from supervision.models import Session
 from tests.conftest import queries_of
 from tests.supervision.conftest import make_session
+from tests.supervision.views.report_form import report_form
 from units.models import AuditEntry
 
 S = SessionStatus
@@ -69,20 +70,7 @@ def test_the_add_rows_button_saves_nothing(client, supervisor, body, unit):
 def test_a_filed_reports_due_dates_move_only_with_a_reason(client, supervisor, filed, unit):
     rec = filed.recommendations.get()
     client.force_login(supervisor)
-    data = {
-        "report_number": "12/BC",
-        "report_date": "01/03/2024",
-        "findings-TOTAL_FORMS": "1",
-        "findings-INITIAL_FORMS": "0",
-        "findings-0-kind": "achievement",
-        "findings-0-text": "Giảm 06 đầu mối.",
-        "recommendations-TOTAL_FORMS": "1",
-        "recommendations-INITIAL_FORMS": "0",
-        "recommendations-0-id": rec.pk,
-        "recommendations-0-unit": unit.pk,
-        "recommendations-0-text": rec.text,
-        "recommendations-0-due": "01/01/2030",
-    }
+    data = report_form(unit, id=rec.pk, text=rec.text, due="01/01/2030")
     response = client.post(reverse("supervision:report_edit", args=[filed.pk]), data)
     assert response.status_code == 200
     rec.refresh_from_db()

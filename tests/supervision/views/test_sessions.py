@@ -15,6 +15,7 @@ from supervision.models import Session
 from supervision.services import recommendations as services
 from tests.factories import UserFactory
 from tests.supervision.conftest import make_session, session_state
+from tests.supervision.views.report_form import report_form
 from units.choices import Role
 from units.models import AuditEntry
 
@@ -112,20 +113,7 @@ def test_every_write_of_the_pages_is_audited_once(client, supervisor, clerk, bod
     )
     for target in ("notified", "in_progress"):
         post(supervisor, "supervision:session_transition", [session.pk], {"to": target})
-    report = {
-        "report_number": "12/BC",
-        "report_date": "01/03/2024",
-        "findings-TOTAL_FORMS": "1",
-        "findings-INITIAL_FORMS": "0",
-        "findings-0-kind": "achievement",
-        "findings-0-text": "Giảm 06 đầu mối.",
-        "recommendations-TOTAL_FORMS": "1",
-        "recommendations-INITIAL_FORMS": "0",
-        "recommendations-0-unit": unit.pk,
-        "recommendations-0-text": "Gửi báo cáo bổ sung.",
-        "recommendations-0-due": "04/03/2024",
-    }
-    post(supervisor, "supervision:report_edit", [session.pk], report)
+    post(supervisor, "supervision:report_edit", [session.pk], report_form(unit))
     post(supervisor, "supervision:session_transition", [session.pk], {"to": "report_filed"})
     post(supervisor, "supervision:session_publish", [session.pk], {"publish": "1"})
     rec = session.recommendations.get()
