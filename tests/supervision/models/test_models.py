@@ -6,19 +6,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from supervision.choices import SessionStatus
 from supervision.models import LegalRule, Recommendation
-from tests.supervision.conftest import make_session
 
 TODAY = dt.date(2024, 3, 10)
 
 
 @pytest.fixture
-def rec(body, supervisor, unit):
-    session = make_session(
-        body, supervisor, [unit], status=SessionStatus.REPORT_FILED, due=dt.date(2024, 3, 4)
-    )
-    return session.recommendations.get()
+def rec(filed):
+    """The filed report's recommendation, due 04/03/2024."""
+    return filed.recommendations.get()
 
 
 def test_overdue_is_derived_from_the_date(rec):

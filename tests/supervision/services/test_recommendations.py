@@ -18,11 +18,9 @@ TODAY = dt.date(2024, 3, 10)
 
 
 @pytest.fixture
-def rec(body, supervisor, unit):
-    session = make_session(
-        body, supervisor, [unit], status=SessionStatus.REPORT_FILED, due=dt.date(2024, 3, 4)
-    )
-    return session.recommendations.get()
+def rec(filed):
+    """The filed report's recommendation, due 04/03/2024."""
+    return filed.recommendations.get()
 
 
 def test_a_due_date_never_moves_without_a_reason(rec, clerk, supervisor):
