@@ -37,6 +37,15 @@ def add_sources(client, key, units):
     return client.post(step_url(key, "sources"), {"action": "next"})
 
 
+def through_sources(client, user, kind, units, decision=None, **params):
+    """A draft of `kind` started by `user` (with `params`), its decision filled
+    in (with `decision`'s changes) and `units` accepted as its sources: its key."""
+    key = start(client, user, kind, **params)
+    fill_decision(client, key, **(decision or {}))
+    assert add_sources(client, key, units).status_code == 302
+    return key
+
+
 def new_unit_rows(agency, district, names):
     data = {"new-TOTAL_FORMS": len(names), "new-INITIAL_FORMS": len(names)}
     row = {

@@ -13,6 +13,7 @@ from tests.units.views.restructuring_steps import (
     new_unit_rows,
     start,
     step_url,
+    through_sources,
 )
 from units.choices import RestructuringKind as K
 from units.models import AuditEntry, Restructuring, Unit
@@ -116,9 +117,7 @@ def test_picker_offers_only_units_in_scope_and_active(client, clerk, schools, ot
 
 
 def test_preview_shows_a_failed_rule_and_saves_nothing(client, clerk, schools):
-    key = start(client, clerk, K.DISSOLVE)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.DISSOLVE, schools[:1])
     # Meanwhile another clerk dissolves the same school.
     restructuring_apply(
         actor=clerk,
@@ -133,9 +132,7 @@ def test_preview_shows_a_failed_rule_and_saves_nothing(client, clerk, schools):
 
 
 def test_out_of_scope_clerk_gets_403_and_nothing_changes(client, clerk, outsider_clerk, schools):
-    key = start(client, clerk, K.DISSOLVE)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.DISSOLVE, schools[:1])
     # The same draft in the outsider's session: the confirm is refused.
     session = client.session
     drafts = session["restructuring_drafts"]
@@ -217,9 +214,7 @@ def test_the_preview_costs_a_fixed_number_of_queries(client, clerk, district, ag
     counts = []
     for size in (2, 12):
         units = ServiceUnitFactory.create_batch(size, area=district, parent=agency)
-        key = start(client, clerk, kind)
-        fill_decision(client, key)
-        add_sources(client, key, units)
+        key = through_sources(client, clerk, kind, units)
         if kind == K.TRANSFER:
             client.post(step_url(key, "results"), {"action": "parent", "unit": body.pk})
             client.post(step_url(key, "results"), {"action": "next"})

@@ -7,14 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import AgencyFactory, AreaFactory
-from tests.units.views.restructuring_steps import (
-    PDF,
-    add_sources,
-    fill_decision,
-    new_unit_rows,
-    start,
-    step_url,
-)
+from tests.units.views.restructuring_steps import PDF, new_unit_rows, step_url, through_sources
 from units.choices import RestructuringKind as K
 from units.models import Restructuring, Unit
 
@@ -22,33 +15,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
 
 
 def test_split_needs_two_new_units_and_can_add_one(client, clerk, schools, district, agency):
-    key = start(client, clerk, K.SPLIT)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.SPLIT, schools[:1])
     page = client.get(step_url(key, "results"))
     assert page.context["formset"].total_form_count() == 2
-    row = {
-        "kind": "service",
-        "sector": "education",
-        "parent_id": agency.pk,
-        "area_id": district.pk,
-        "level": "district",
-    }
-    data = {"new-TOTAL_FORMS": 2, "new-INITIAL_FORMS": 2, "action": "add_row"}
-    for i, name in enumerate(["Trường A", "Trường B"]):
-        data.update({f"new-{i}-{k}": v for k, v in {**row, "name": name}.items()})
+    data = {**new_unit_rows(agency, district, ["Trường A", "Trường B"]), "action": "add_row"}
     client.post(step_url(key, "results"), data)
     assert client.get(step_url(key, "results")).context["formset"].total_form_count() == 3
-    data.update({f"new-2-{k}": v for k, v in {**row, "name": ""}.items()})
-    data.update({"new-TOTAL_FORMS": 3, "action": "next"})
+    data = {**new_unit_rows(agency, district, ["Trường A", "Trường B", ""]), "action": "next"}
     response = client.post(step_url(key, "results"), data)
     assert "Mỗi đơn vị mới phải có tên." in response.content.decode()
 
 
 def test_merge_target_and_transfer_destination(client, clerk, schools, district, agency):
-    key = start(client, clerk, K.MERGE)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.MERGE, schools[:1])
     response = client.post(step_url(key, "results"), {"action": "next"})
     assert "Chọn đơn vị tiếp nhận" in response.content.decode()
     client.post(step_url(key, "results"), {"action": "target", "unit": schools[1].pk})
@@ -58,9 +37,7 @@ def test_merge_target_and_transfer_destination(client, clerk, schools, district,
     assert Unit.objects.get(pk=schools[1].pk).closed_on is None
 
     new_body = AgencyFactory(name="Phòng Giáo dục và Đào tạo", area=district)
-    key = start(client, clerk, K.TRANSFER)
-    fill_decision(client, key, number="16/QĐ-UBND")
-    add_sources(client, key, schools[2:])
+    key = through_sources(client, clerk, K.TRANSFER, schools[2:], {"number": "16/QĐ-UBND"})
     assert "Chuyển giao cần cơ quan quản lý hoặc địa bàn mới." in (
         client.post(step_url(key, "results"), {"action": "next"}).content.decode()
     )
@@ -73,9 +50,7 @@ def test_merge_target_and_transfer_destination(client, clerk, schools, district,
 
 def test_rename_and_decision_file(client, clerk, schools, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    key = start(client, clerk, K.RENAME, unit=schools[0].pk)
-    fill_decision(client, key)
-    assert client.post(step_url(key, "sources"), {"action": "next"}).status_code == 302
+    key = through_sources(client, clerk, K.RENAME, [], unit=schools[0].pk)
     client.post(
         step_url(key, "results"), {"name": "Trường Tiểu học Máy Chai mới", "sector": "education"}
     )
@@ -113,9 +88,7 @@ def test_tampered_results_get_a_message_and_the_draft_stays_usable(
 ):
     """Defect: remove_row:abc, remove_row:99, TOTAL_FORMS=0 and a blank row were
     500s, and after a blank row every preview of that draft was a 500 too."""
-    key = start(client, clerk, K.SPLIT)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.SPLIT, schools[:1])
     data = {**new_unit_rows(agency, district, ["Trường A", "Trường B"]), **changes}
     response = client.post(step_url(key, "results"), data)
     assert response.status_code == 200
@@ -131,9 +104,7 @@ def test_tampered_results_get_a_message_and_the_draft_stays_usable(
 
 
 def test_a_blank_row_can_be_removed(client, clerk, schools, agency, district):
-    key = start(client, clerk, K.SPLIT)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.SPLIT, schools[:1])
     data = {
         **new_unit_rows(agency, district, ["Trường A", "Trường B", ""]),
         "action": "remove_row:2",
@@ -147,9 +118,7 @@ def test_absurd_staff_numbers_are_refused_and_leave_no_file(
 ):
     """Defect: staff_moved of 10^30 was a 500 and left the uploaded PDF on disk."""
     settings.MEDIA_ROOT = tmp_path
-    key = start(client, clerk, K.SPIN_OFF)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.SPIN_OFF, schools[:1])
     data = {**new_unit_rows(agency, district, ["Trường A"]), "new-0-staff_moved": 10**30}
     response = client.post(step_url(key, "results"), {**data, "action": "next"})
     assert response.status_code == 200
@@ -183,9 +152,7 @@ def test_a_transfer_can_go_to_another_province(client, clerk, schools, district)
     for an admin. The source must be in the clerk's scope; the destination need not."""
     hanoi = AreaFactory(name="Thành phố Hà Nội", code="01")
     body = AgencyFactory(name="Sở Giáo dục và Đào tạo Hà Nội", area=hanoi, level="province")
-    key = start(client, clerk, K.TRANSFER)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.TRANSFER, schools[:1])
     found = client.get(
         step_url(key, "results"),
         {"q_parent": "so giao duc ha noi", "pick": "parent"},
@@ -201,9 +168,7 @@ def test_a_transfer_can_go_to_another_province(client, clerk, schools, district)
 
 
 def test_the_absorbing_unit_cannot_be_an_absorbed_one(client, clerk, schools):
-    key = start(client, clerk, K.MERGE)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:2])
+    key = through_sources(client, clerk, K.MERGE, schools[:2])
     response = client.post(step_url(key, "results"), {"action": "target", "unit": schools[0].pk})
     assert "Đơn vị tiếp nhận không thể đồng thời là đơn vị bị sáp nhập." in (
         response.content.decode()
@@ -212,8 +177,6 @@ def test_the_absorbing_unit_cannot_be_an_absorbed_one(client, clerk, schools):
 
 
 def test_the_body_s_area_needs_a_body_first(client, clerk, schools):
-    key = start(client, clerk, K.TRANSFER)
-    fill_decision(client, key)
-    add_sources(client, key, schools[:1])
+    key = through_sources(client, clerk, K.TRANSFER, schools[:1])
     response = client.post(step_url(key, "results"), {"action": "area_of_parent"})
     assert "Hãy chọn cơ quan quản lý mới trước." in response.content.decode()
