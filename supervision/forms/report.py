@@ -1,6 +1,8 @@
 """The report page: its header, findings and recommendations as rows that can
 be added to (a button adds blank rows; blank rows are ignored)."""
 
+from collections.abc import Iterator
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -103,38 +105,37 @@ def is_blank(form) -> bool:
     return not (data.get("text") or "").strip() and not data.get("id")
 
 
+def _written(formset) -> Iterator[tuple[int, dict, int | None]]:
+    """(form index, cleaned data, unit id) of each row written; blank rows dropped."""
+    for i, form in enumerate(formset.forms):
+        if not is_blank(form):
+            unit = form.cleaned_data.get("unit")
+            yield i, form.cleaned_data, unit and unit.pk
+
+
 def finding_rows(formset) -> list[tuple[int, FindingRow]]:
     """(form index, row) of the findings written; blank rows dropped."""
-    rows = []
-    for i, form in enumerate(formset.forms):
-        if is_blank(form):
-            continue
-        data = form.cleaned_data
-        unit = data.get("unit")
-        rows.append((i, FindingRow(kind=data["kind"], text=data["text"], unit_id=unit and unit.pk)))
-    return rows
+    return [
+        (i, FindingRow(kind=data["kind"], text=data["text"], unit_id=unit_id))
+        for i, data, unit_id in _written(formset)
+    ]
 
 
 def recommendation_rows(formset) -> list[tuple[int, RecommendationRow]]:
-    rows = []
-    for i, form in enumerate(formset.forms):
-        if is_blank(form):
-            continue
-        data = form.cleaned_data
-        unit = data.get("unit")
-        rows.append(
-            (
-                i,
-                RecommendationRow(
-                    unit_id=unit and unit.pk,
-                    text=data.get("text") or "",
-                    due=data.get("due"),
-                    priority=bool(data.get("priority")),
-                    pk=data.get("id"),
-                ),
-            )
+    """(form index, row) of the recommendations written; blank rows dropped."""
+    return [
+        (
+            i,
+            RecommendationRow(
+                unit_id=unit_id,
+                text=data.get("text") or "",
+                due=data.get("due"),
+                priority=bool(data.get("priority")),
+                pk=data.get("id"),
+            ),
         )
-    return rows
+        for i, data, unit_id in _written(formset)
+    ]
 
 
 def with_extra_rows(data, prefixes=("findings", "recommendations"), extra=EXTRA_ROWS):
