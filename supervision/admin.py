@@ -5,7 +5,7 @@ machine and reasons); the admin shows them read-only."""
 
 from django.contrib import admin
 
-from units.admin import AuditedAdmin
+from units.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import LegalRule, Plan, Recommendation, Session, SupervisoryBody
 from .versions import supervision_changed
@@ -28,17 +28,6 @@ class SupervisoryBodyAdmin(AuditedAdmin):
 class LegalRuleAdmin(AuditedAdmin):
     list_display = ["law", "step", "body_kind", "days", "valid_from", "valid_to"]
     list_filter = ["law", "step"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Session)

@@ -307,11 +307,9 @@ class LoginAttemptAdmin(AuditedAdmin, AccessAttemptAdmin):
             )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "object_repr", "request_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id", "request_id", "actor_name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows shown, never added, changed or deleted here: the audit log, and the
+    rows that change only through their services."""
 
     def has_add_permission(self, request):
         return False
@@ -321,6 +319,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "action", "object_repr", "request_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "request_id", "actor_name"]
 
 
 from . import admin_tokens  # noqa: E402, F401  (registers the API tokens admin)
