@@ -30,17 +30,19 @@ TRANSITIONS = {
 # may be corrected until the council concludes.
 REPORT_EDITABLE = (S.IN_PROGRESS, S.REPORT_FILED)
 PUBLISHABLE = (S.REPORT_FILED, S.CONCLUDED, S.FOLLOW_UP, S.CLOSED)
+# What the session form writes, compared by the audit entries of its writes; by
+# name (`snapshot` keeps the model's order).
 SESSION_FIELDS = (
     "body",
-    "decision_number",
     "decision_date",
-    "topic",
+    "decision_number",
     "kind",
-    "period_from",
-    "period_to",
     "lead",
     "members",
+    "period_from",
+    "period_to",
     "supervised_units",
+    "topic",
 )
 
 
