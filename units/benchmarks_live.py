@@ -50,6 +50,17 @@ def _wait_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def celery_worker(*options: str, **popen) -> subprocess.Popen:
+    """A Celery worker of the portal, run from its folder, one task at a time
+    (`--pool=solo`), with `options` added and `popen` passed to `Popen` (the
+    integration tests start theirs here too)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "reformwatch", "worker", "--pool=solo", *options],
+        cwd=ROOT,
+        **popen,
+    )
+
+
 def _stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -154,20 +165,7 @@ def write_to_figure(bench, actor) -> None:
             time.sleep(0.01)
         return time.perf_counter() - started
 
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "reformwatch",
-            "worker",
-            "--pool=solo",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-    )
+    worker = celery_worker("-l", "WARNING")
     times = []
     try:
         time.sleep(5)  # the worker connects
