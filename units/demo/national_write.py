@@ -20,6 +20,8 @@ from ..versions import areas_changed, registry_changed
 from .national import NationalSeed
 
 BATCH = 2000
+# The tables `write` fills, in the order it fills them (users are only read).
+TABLES = (Restructuring, Unit, RestructuringLink, AuditEntry, AuditLink, RecomputeMark)
 
 
 @transaction.atomic

@@ -18,15 +18,8 @@ from units.choices import LinkRole
 from units.choices import RestructuringKind as K
 from units.demo.national import NationalSeed
 from units.demo.national_events import EVENTS
-from units.demo.national_write import write
-from units.models import (
-    AuditEntry,
-    AuditLink,
-    RecomputeMark,
-    Restructuring,
-    RestructuringLink,
-    Unit,
-)
+from units.demo.national_write import TABLES, write
+from units.models import AuditEntry, Restructuring, Unit
 from units.services.restructuring_rows import DecisionRows
 from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply, restructuring_reverse
@@ -111,14 +104,15 @@ def replay(rows: DecisionRows) -> dict:
 
 
 def written() -> dict[str, list]:
-    """Every row the two ways may write, with ids of rows written in the
-    savepoint (units, the decision, the audit entry) replaced by what names them
-    in both databases; areas and users were made before and keep their ids."""
+    """Every row the two ways may write (in the tables the bulk write fills),
+    with ids of rows written in the savepoint (units, the decision, the audit
+    entry) replaced by what names them in both databases; areas and users were
+    made before and keep their ids."""
     units = {u.pk: key(u) for u in Unit.objects.all()}
     decisions = dict(Restructuring.objects.values_list("pk", "decision_number"))
     refs = {Unit: units, Restructuring: decisions, AuditEntry: {}}
     tables = {}
-    for model in (Restructuring, Unit, RestructuringLink, AuditEntry, AuditLink, RecomputeMark):
+    for model in TABLES:
         rows = []
         for obj in model.objects.order_by("id"):
             row = {}
