@@ -9,39 +9,29 @@ import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import ManagementLevel, Sector, UnitKind
 
+# The units export's columns: each heading with the field it reads.
+UNIT_COLUMNS = (
+    (gettext_lazy("Code"), "code"),
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("Kind"), "kind"),
+    (gettext_lazy("Management level"), "level"),
+    (gettext_lazy("Sector"), "sector"),
+    (gettext_lazy("Autonomy group"), "autonomy_group"),
+    (gettext_lazy("Area"), "area__name"),
+    (gettext_lazy("Area code"), "area__code"),
+    (gettext_lazy("Managing body"), "parent__name"),
+    (gettext_lazy("Established on"), "established_on"),
+    (gettext_lazy("Closed on"), "closed_on"),
+)
+UNIT_FIELDS = tuple(field for _heading, field in UNIT_COLUMNS)
+
 
 def unit_columns() -> list[str]:
-    return [
-        _("Code"),
-        _("Name"),
-        _("Kind"),
-        _("Management level"),
-        _("Sector"),
-        _("Autonomy group"),
-        _("Area"),
-        _("Area code"),
-        _("Managing body"),
-        _("Established on"),
-        _("Closed on"),
-    ]
-
-
-UNIT_FIELDS = (
-    "code",
-    "name",
-    "kind",
-    "level",
-    "sector",
-    "autonomy_group",
-    "area__name",
-    "area__code",
-    "parent__name",
-    "established_on",
-    "closed_on",
-)
+    return [str(heading) for heading, _field in UNIT_COLUMNS]
 
 
 def unit_rows(queryset) -> Iterator[list]:
