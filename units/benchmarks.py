@@ -183,6 +183,17 @@ def sample_decisions(district: Area | None) -> list[tuple[str, Restructuring]]:
     return [(label, part) for label, part in (("typical", typical), ("largest", largest)) if part]
 
 
+def _consolidate(actor: User, decision: Decision, sources: list[int]) -> None:
+    """The consolidation the write benchmarks time: `sources` into one new unit."""
+    restructuring_apply(
+        actor=actor,
+        kind=RestructuringKind.CONSOLIDATE,
+        decision=decision,
+        source_ids=sources,
+        new_units=[NewUnit(name="Đơn vị hợp nhất (benchmark)")],
+    )
+
+
 def apply_one(bench, today: dt.date) -> None:
     """A consolidation of two service units of one commune, under the service's
     locks, validation, audit and recompute marks."""
@@ -198,13 +209,7 @@ def apply_one(bench, today: dt.date) -> None:
 
     def consolidate():
         with rolled_back():
-            restructuring_apply(
-                actor=actor,
-                kind=RestructuringKind.CONSOLIDATE,
-                decision=decision,
-                source_ids=sources,
-                new_units=[NewUnit(name="Đơn vị hợp nhất (benchmark)")],
-            )
+            _consolidate(actor, decision, sources)
 
     bench.job("restructuring_apply", consolidate, repeat=bench.repeat)
 
@@ -351,13 +356,7 @@ def recompute_one_scope(bench) -> None:
     for _ in range(bench.repeat):
         with rolled_back():
             RecomputeMark.objects.all().delete()  # nothing else waits
-            restructuring_apply(
-                actor=actor,
-                kind=RestructuringKind.CONSOLIDATE,
-                decision=decision,
-                source_ids=sources,
-                new_units=[NewUnit(name="Đơn vị hợp nhất (benchmark)")],
-            )
+            _consolidate(actor, decision, sources)
             started = time.perf_counter()
             run = rc.recompute(trigger="write")
             times.append(time.perf_counter() - started)
