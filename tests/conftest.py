@@ -5,15 +5,36 @@ worker fail rather than skip on CI."""
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from reformwatch.celery import app
 from tests.demo_data import DemoData, depth
 from tests.factories import AgencyFactory, DistrictFactory, ServiceUnitFactory, UserFactory
 from units.choices import Role
 
 DEMO: DemoData | None = None
+
+
+def _cache_of_this_worker() -> None:
+    """Under pytest-xdist on the PostgreSQL + Redis pass, each worker's cache in
+    its own Redis database (15, 14, …): a test empties the cache (FLUSHDB), and
+    must not empty the other worker's in the middle of its test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache_settings = settings.CACHES["default"]
+    if not worker or "redis" not in cache_settings["BACKEND"].lower():
+        return
+    location = urlsplit(cache_settings["LOCATION"])
+    database = int(location.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    cache_settings["LOCATION"] = urlunsplit(location._replace(path=f"/{database % 16}"))
+
+
+_cache_of_this_worker()
 # One folder of browser screenshots for the run, whichever xdist worker takes a
 # journey: the workers inherit this process's environment.
 SCREENSHOTS = "REFORMWATCH_SCREENSHOTS"
@@ -113,6 +134,10 @@ def _require_services(item):
         if os.environ.get("CI"):
             pytest.fail(message + " — required on CI", pytrace=False)
         pytest.skip(message)
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        # Their Celery workers consume one Redis queue: two at once take each
+        # other's tasks. (xdist's loadgroup cannot keep them together on pytest 9.)
+        pytest.fail("the `services` tests run in one process: -m services -n 0", pytrace=False)
 
 
 @pytest.fixture
@@ -120,8 +145,6 @@ def eager_tasks():
     """The embedded mode's Celery: tasks (the figures' recompute) run in this
     process at commit, also on the PostgreSQL + Redis pass, where no worker
     serves the test database (tests/integration covers the real worker)."""
-    from reformwatch.celery import app
-
     eager = app.conf.get("task_always_eager")
     app.conf.task_always_eager = True
     yield
@@ -176,9 +199,6 @@ def admin_user(db):
 def queries_of(action) -> int:
     """How many queries `action()` runs: tests compare two sizes to prove a page
     costs a fixed number whatever the number of rows."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         action()
     return len(captured)
@@ -188,7 +208,5 @@ def queries_of(action) -> int:
 def empty_cache():
     """Cached reads are keyed by version counters that move on commit; tests roll
     back instead, so each starts with an empty cache."""
-    from django.core.cache import cache
-
     cache.clear()
     yield

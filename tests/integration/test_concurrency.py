@@ -16,12 +16,7 @@ from units.models import AuditEntry, Restructuring, Unit
 from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply
 
-# One xdist worker runs them all: their Celery workers share the Redis queue.
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery"),
-]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_conflicting_restructurings_one_wins(clerk, district):

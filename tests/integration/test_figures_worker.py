@@ -29,12 +29,7 @@ from units.services.recompute import FIGURES_LOCK, recompute
 from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply
 
-# One xdist worker runs them all: their Celery workers share the Redis queue.
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery"),
-]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DAY = dt.date(2020, 2, 1)
 
 

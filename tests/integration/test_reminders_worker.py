@@ -15,12 +15,7 @@ from supervision import tasks
 from supervision.models import Notification
 from tests.supervision.conftest import make_session
 
-# One xdist worker runs them all: their Celery workers share the Redis queue.
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery"),
-]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DONE = re.compile(r"supervision\.tasks\.reminders\[[^\]]+\] succeeded")
 
 

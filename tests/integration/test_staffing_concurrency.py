@@ -13,12 +13,7 @@ from units.choices import StaffingCategory as C
 from units.models import AuditEntry, StaffingFigure
 from units.services.staffing import StaffingRow, staffing_plan, staffing_save
 
-# One xdist worker runs them all: their Celery workers share the Redis queue.
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery"),
-]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_save_that_lands_during_another_is_not_overwritten(clerk, agency):

@@ -9,12 +9,7 @@ from django.db import transaction
 from units import tasks
 from units.models import Heartbeat
 
-# One xdist worker runs them all: their Celery workers share the Redis queue.
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery"),
-]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_task_enqueued_on_commit_runs_in_the_worker(worker, settings):
