@@ -274,8 +274,9 @@ def _to_province(unit, place, lookups) -> Move | str:
 @transaction.atomic
 def apply_area_changes(*, plan: AreaChangePlan, decision: Decision, actor: User) -> dict:
     """Apply a plan: one transfer per wave, each unit to its own destination, the
-    managing bodies in a wave before the units they manage; then one dissolution of the local bodies that ended; then the
-    provincial bodies merged into their counterparts. All or nothing."""
+    managing bodies in a wave before the units they manage; then one dissolution
+    of the local bodies that ended; then the provincial bodies merged into their
+    counterparts. All or nothing."""
     copies: dict[int, int] = {}
     pending = list(plan.moves)
     transfers = 0
