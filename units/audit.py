@@ -95,18 +95,19 @@ def _entry(
 
 
 def audit_rows(
+    obj: Model,
+    /,
     *,
     actor: User | None,
     action: str,
-    obj: Model,
     before: dict | None,
     after: dict | None,
     units: Iterable[Unit] = (),
     areas: Iterable[Area] = (),
 ) -> tuple[AuditEntry, list[AuditLink]]:
-    """The unsaved entry of a change and its links to the units and areas it
-    concerns, without a query: `audit_record` saves them one change at a time, a
-    bulk loader many at once. `obj` and the units must already have their ids."""
+    """The unsaved entry of a change to `obj` and its links to the units and areas
+    it concerns, without a query: `audit_record` saves them one change at a time,
+    a bulk loader many at once. `obj` and the units must already have their ids."""
     entry = _entry(
         actor, action, obj._meta.label_lower, str(obj.pk), object_label(obj), before, after
     )
@@ -136,7 +137,7 @@ def audit_record(
     it inside the transaction of the change. A unit the change deletes is passed
     by its area in `areas`: a link to the unit itself would not survive."""
     rows = audit_rows(
-        actor=actor, action=action, obj=obj, before=before, after=after, units=units, areas=areas
+        obj, actor=actor, action=action, before=before, after=after, units=units, areas=areas
     )
     return audit_save(*rows)
 

@@ -131,9 +131,9 @@ def restructuring_audit_rows(
     """The audit entry of an applied decision and its links to every unit it
     names; built once the decision and its units have their ids."""
     return audit_rows(
+        restructuring,
         actor=actor,
         action="restructuring.apply",
-        obj=restructuring,
         before=None,
         after=restructuring_summary(restructuring, links),
         units=[link.unit for link in links],
