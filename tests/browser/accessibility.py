@@ -84,9 +84,10 @@ def horizontal_overflow(page) -> int:
     # Against the viewport asked for, not window.innerWidth: a phone widens its
     # layout viewport to the content, so the page always "fits" that one.
     width = page.viewport_size["width"]
-    return page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-    ) - width
+    return (
+        page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        - width
+    )
 
 
 def widest_culprits(page, limit: int = 3) -> list[str]:
