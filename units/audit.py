@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
@@ -159,8 +160,6 @@ def action_label(action: str, object_type: str) -> str:
     parts = action.split(".")
     verb = parts[1] if len(parts) > 1 else ""
     if verb in VERB_LABELS:
-        from django.apps import apps
-
         try:
             model = apps.get_model(object_type)
             name = str(model._meta.verbose_name).capitalize()

@@ -2,10 +2,7 @@
 units it concerns: counts per kind, units free on the date, bodies that leave no
 units behind, and new units valid where their managing body works."""
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -16,10 +13,8 @@ from ..choices import RestructuringKind, UnitKind
 from ..models import Area, Restructuring, RestructuringLink, Unit
 from ..models.registry import MAX_STAFF_MOVED
 from .figures import area_chain
+from .restructuring_specs import NewUnit
 from .unit_copies import transfer_copy
-
-if TYPE_CHECKING:
-    from .restructuring_rules import NewUnit
 
 K = RestructuringKind
 

@@ -3,7 +3,6 @@ validates a decision and says what it would do, without writing; the guided
 form's preview and the apply service both run it."""
 
 import dataclasses
-import datetime as dt
 from collections import Counter
 
 from django.utils.translation import gettext as _
@@ -24,34 +23,11 @@ from .restructuring_checks import (
     lock_units,
     transfer_specs,
 )
+from .restructuring_specs import Decision, NewUnit
 
 K = RestructuringKind
 CEASING_KINDS = {K.MERGE, K.CONSOLIDATE, K.SPLIT, K.DISSOLVE, K.EQUITIZE, K.TRANSFER}
 RENAMEABLE = ("name", "sector", "autonomy_group")
-
-
-@dataclasses.dataclass(frozen=True)
-class Decision:
-    number: str
-    decided_on: dt.date
-    effective_on: dt.date
-    authority: str
-    note: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class NewUnit:
-    """A unit the restructuring creates; blank fields are taken from the sources."""
-
-    name: str
-    code: str = ""
-    kind: str = ""
-    sector: str = ""
-    autonomy_group: int | None = None
-    parent_id: int | None = None
-    area_id: int | None = None
-    level: str = ""
-    staff_moved: int | None = None
 
 
 @dataclasses.dataclass
