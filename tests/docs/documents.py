@@ -1,54 +1,51 @@
-"""README.md and docs/*.md say what the code does, checked against the code
-as it is when the test runs (the documents are read then, whatever their
-wording):
-
-- every `manage.py` command they name exists, and its arguments and options
-  parse with the command's own parser; an option named alone (`--apply`)
-  belongs to a command named beside it;
-- the README's commands that can run in a test (`load_areas`,
-  `apply_area_changes` without `--apply`, `recompute`) run on the test
-  database; those that cannot (a virtualenv, pip, pytest) are the ones
-  `.ci/run` runs, with requirement files that exist, and gunicorn's and
-  Celery's targets import;
-- every repository path they name exists (the README's map of the code
-  relative to its folders), every URL resolves, every dotted name in the
-  README and docs/decisions.md imports, and the README's environment
-  variables are the ones settings.py reads.
-
-docs/API.md's curl exchange runs in tests/units/api/test_exchange.py."""
+"""Reading README.md and docs/*.md for tests/docs: code blocks, inline spans,
+the manage.py commands they name, paths, URLs and dotted names."""
 
 import builtins
 import functools
 import importlib
-import io
 import re
 import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.core.management import BaseCommand, call_command, get_commands, load_command_class
-from django.urls import Resolver404, resolve
+from django.core.management import BaseCommand, get_commands, load_command_class
 
-from units.models import Area
+ROOT = Path(__file__).resolve().parents[2]
 
-ROOT = Path(__file__).resolve().parents[1]
+
 README = ROOT / "README.md"
+
+
 DOCS = [README, *sorted((ROOT / "docs").glob("*.md"))]
-# Commands whose README lines run here: fast on an empty database with the
-# area registry (about a second), and not writing outside it.
+
+
 RUNNABLE = {"load_areas", "apply_area_changes", "recompute"}
+
+
 NEEDS_AREAS = {"apply_area_changes", "recompute"}
+
+
 FILE_ENDINGS = (
     *(".py", ".md", ".html", ".js", ".css", ".csv", ".json", ".txt", ".lock"),
     *(".po", ".mo", ".xlsx", ".docx", ".sqlite3", ".toml", ".cfg", ".ini", ".yml", ".yaml"),
 )
+
+
 SKIPPED_DIRS = {".git", ".venv", "var", "node_modules", "__pycache__", "staticfiles"}
+
+
 PLACEHOLDER = re.compile(r"\{[^}]*\}|<[^>]*>")
+
+
 HTTP_METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) ")
+
+
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
 SPAN = re.compile(r"`([^`]+)`")
 
 
@@ -173,23 +170,6 @@ def every_invocation() -> list[Invocation]:
     return [item for path in DOCS for item in (*code_invocations(path), *span_invocations(path))]
 
 
-def test_every_documented_command_exists_and_its_arguments_parse():
-    invocations = every_invocation()
-    assert invocations, "no manage.py command found in the documents"
-    wrong = []
-    for item in invocations:
-        if item.name not in get_commands():
-            wrong.append(f"{item}: no such command")
-            continue
-        if not item.args:
-            continue  # named, not run: `manage.py apply_area_changes` prints…
-        try:
-            parser_of(item.name).parse_args(item.args)
-        except Exception as error:  # CommandError from the parser, or a type's ValueError
-            wrong.append(f"{item}: {error}")
-    assert not wrong, "\n".join(wrong)
-
-
 def paragraphs(text: str) -> list[str]:
     """Paragraphs, list items and table rows of the prose."""
     found, current = [], []
@@ -205,56 +185,12 @@ def paragraphs(text: str) -> list[str]:
     return found
 
 
-def test_every_option_named_alone_belongs_to_a_command_named_beside_it():
-    """`--apply` in "… and `--apply` records it" is an option of the command the
-    paragraph names (or, if it names none, of one the document names)."""
-    wrong = []
-    for path in DOCS:
-        text = path.read_text()
-        in_document = {item.name for item in span_invocations(path) + code_invocations(path)}
-        for paragraph in paragraphs(text):
-            alone = [s for s in spans(paragraph) if re.match(r"^--[\w-]+", s)]
-            if not alone:
-                continue
-            named = {item.name for item in span_invocations_of(paragraph)}
-            named |= {n for n in project_commands() if re.search(rf"\b{n}\b", paragraph, re.I)}
-            known = set().union(
-                *(options_of(n) for n in (named or in_document or project_commands()))
-            )
-            for option in alone:
-                name = option.split()[0].split("=")[0]
-                if name not in known:
-                    wrong.append(f"{path.name}: {option} (commands here: {sorted(named)})")
-    assert not wrong, "\n".join(wrong)
-
-
 def span_invocations_of(text: str) -> list[Invocation]:
     return [found for s in spans(text) if (found := span_invocation(s, "paragraph")) is not None]
 
 
 def readme_invocations() -> list[Invocation]:
     return [*code_invocations(README), *span_invocations(README)]
-
-
-@pytest.mark.django_db
-def test_the_readme_commands_that_can_run_here_run(django_user_model):
-    """Run on the test database in the README's order, after the area registry
-    for the commands that need it; a user the README names with --user is made
-    an administrator first (the demo's `admin`)."""
-    runnable = [item for item in readme_invocations() if item.name in RUNNABLE]
-    assert runnable, "the README names no command this test can run"
-    for item in runnable:
-        options = parser_of(item.name).parse_args(item.args)
-        if item.name in NEEDS_AREAS and not Area.objects.exists():
-            call_command("load_areas", stdout=io.StringIO())
-        if item.name == "apply_area_changes":
-            assert not options.apply, f"{item}: would write; only the plan is run here"
-            user, _new = django_user_model.objects.get_or_create(
-                username=options.user, defaults={"is_superuser": True}
-            )
-            assert user.is_admin
-        out = io.StringIO()
-        call_command(item.name, *item.args, stdout=out, stderr=out)
 
 
 def imports(module: str, name: str) -> bool:
@@ -267,41 +203,6 @@ def imports(module: str, name: str) -> bool:
 def ci_segments() -> list[str]:
     text = (ROOT / ".ci" / "run").read_text()
     return [" ".join(s) for line in shell_lines(text) for s in segments(line)]
-
-
-def test_the_readme_commands_that_cannot_run_here_are_the_ones_ci_runs():
-    """The README's test command is CI's (pytest's options may be added by CI);
-    every requirement file pip is given exists; gunicorn and Celery are given
-    targets that import."""
-    ci = ci_segments()
-    lines = [line for block in fenced_blocks(README.read_text()) for line in shell_lines(block)]
-    test_lines = [line for line in lines if "pytest" in line]
-    assert test_lines, "the README gives no command that runs the tests"
-    wrong = []
-    for line in test_lines:
-        for tokens in segments(line):
-            text = " ".join(tokens)
-            if "pytest" in text:
-                if not any(s.startswith(text) for s in ci):
-                    wrong.append(f"README runs `{text}`, .ci/run does not")
-            elif text not in ci:
-                wrong.append(f"README runs `{text}` before its tests, .ci/run does not")
-    for line in lines:
-        for tokens in segments(line):
-            program = Path(tokens[0]).name
-            if program == "pip":
-                for i, token in enumerate(tokens):
-                    if token in ("-r", "--requirement") and not (ROOT / tokens[i + 1]).exists():
-                        wrong.append(f"README installs from {tokens[i + 1]}, which is missing")
-            elif program == "gunicorn":
-                module, _colon, name = tokens[1].partition(":")
-                if not imports(module, name or "application"):
-                    wrong.append(f"README serves {tokens[1]}, which does not import")
-            elif program == "celery":
-                app = tokens[tokens.index("-A") + 1]
-                if not imports(f"{app}.celery", "app"):
-                    wrong.append(f"README starts Celery with -A {app}: no {app}.celery.app")
-    assert not wrong, "\n".join(wrong)
 
 
 @functools.cache
@@ -363,27 +264,6 @@ def map_of_the_code() -> list[tuple[str, list[Path]]]:
     return found
 
 
-def test_every_path_the_documents_name_exists():
-    wrong = []
-    in_map = set()
-    for name, bases in map_of_the_code():
-        in_map.add(name)
-        if not exists(name, bases) and not exists(name, [ROOT]):
-            where = bases[0].relative_to(ROOT)
-            wrong.append(f"README.md (map of the code): {name} is not in {where}/")
-    for path in DOCS:
-        folders = path.name != "API.md"  # its `staffing/bulk/` are resources, not folders
-        for name in spans(path.read_text()):
-            if (name in in_map and path == README) or not looks_like_a_path(name, folders):
-                continue
-            if "/" in name or "*" in name:
-                if not exists(name, APP_DIRS):
-                    wrong.append(f"{path.name}: {name} does not exist")
-            elif name not in repository_files():
-                wrong.append(f"{path.name}: no file named {name}")
-    assert not wrong, "\n".join(wrong)
-
-
 def url_spans(path: Path) -> list[str]:
     """URLs the document names: `/units/`, `POST /api/v1/tokens/`, and the
     resources of docs/API.md's table under /api/v1/ (`units`,
@@ -417,24 +297,6 @@ def url_spans(path: Path) -> list[str]:
                 if name.startswith("{id}/"):
                     found.append(base + name)
     return found
-
-
-def test_every_url_the_documents_name_resolves():
-    every = {url: path.name for path in DOCS for url in url_spans(path)}
-    assert every, "no URL found in the documents"
-    resolved, wrong = set(), []
-    for url, where in every.items():
-        clean = PLACEHOLDER.sub("1", url.split("?")[0].split("#")[0])
-        if clean == f"/{settings.STATIC_URL.strip('/')}/":
-            continue  # served by the reverse proxy (or runserver), not the URLconf
-        try:
-            resolve(clean)
-            resolved.add(clean)
-        except Resolver404:
-            wrong.append((where, url, clean))
-    # A prefix (`/api/`) is right when a documented URL lies under it.
-    wrong = [w for w in wrong if not any(r.startswith(w[2]) for r in resolved)]
-    assert not wrong, "\n".join(f"{where}: {url} does not resolve" for where, url, _c in wrong)
 
 
 DOTTED = re.compile(r"^[A-Za-z_]\w*(?:[./][A-Za-z_]\w*)+(?:\([^)]*\))?$")
@@ -477,33 +339,4 @@ def _has(found, names: list[str]) -> bool:
     return True
 
 
-def test_every_dotted_name_in_the_readme_and_the_decisions_imports():
-    wrong = []
-    for path in (p for p in DOCS if p.name in ("README.md", "decisions.md")):
-        for name in spans(path.read_text()):
-            if DOTTED.match(name) and not name.endswith(FILE_ENDINGS) and not importable(name):
-                wrong.append(f"{path.name}: {name} does not import")
-    assert not wrong, "\n".join(wrong)
-
-
 ENV_READ = re.compile(r"""(?:environ\.get|envint|envbool)\(\s*["']([A-Z_]+)["']""")
-
-
-def test_the_readme_names_the_environment_variables_settings_reads():
-    source = (ROOT / "reformwatch" / "settings.py").read_text()
-    read = set(ENV_READ.findall(source))
-    text = README.read_text()
-    start = text.find("## Production")
-    end = text.find("\n## ", start + 1)
-    table = [row for row in text[start:end].splitlines() if row.startswith("| `")]
-    cells = [re.sub(r"\([^)]*\)", "", row.split("|")[1]) for row in table]  # not "(`INFO`)"
-    named = {name for cell in cells for name in SPAN.findall(cell)}
-    named = {name for name in named if re.fullmatch(r"[A-Z][A-Z0-9_]+", name)}
-    assert table and named, "the README's Production section has no table of variables"
-    assert not named - read, (
-        f"the README documents variables settings.py never reads: {named - read}"
-    )
-    mentioned = {name for name in read if f"`{name}`" in text}
-    assert not read - mentioned, (
-        f"settings.py reads variables the README never names: {read - mentioned}"
-    )
