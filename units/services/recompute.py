@@ -8,8 +8,10 @@ outbox marks as stale, or for everything.
 - Each chunk of scopes is swapped in one transaction (delete and insert), so a
   reader sees a scope's old figures or its new ones, never a mix; runs queue
   on an advisory lock (PostgreSQL) or on SQLite's single writer.
-- Marks are claimed by their time: a mark set again while the run works stays
-  for the next run. A run that dies leaves its marks, and the sweeper retries.
+- Marks are claimed by id and released by compare and set on their stamp: a
+  mark set again while the run works stays for the next run, whatever the
+  order in which its write and the run commit. A run that dies leaves its
+  marks, and the sweeper retries.
 """
 
 import datetime as dt
@@ -156,13 +158,20 @@ def _lock_free(pk: int) -> bool:
     return free
 
 
+@transaction.atomic
 def _release(claimed) -> None:
-    """Delete the claimed marks that were not set again during the run, in one
-    statement: every mark was claimed, and one set again since has a later
-    `marked_at` than any claimed (it was one query per mark: 6,584 after a seed)."""
-    if claimed:
-        latest = max(marked_at for *_x, marked_at in claimed)
-        RecomputeMark.objects.filter(marked_at__lte=latest).delete()
+    """Delete the claimed marks whose stamp is unchanged (compare and set, by id):
+    a mark set again since the claim, by a write that committed after it however
+    early it stamped, has another stamp and stays for the next run; a mark the
+    claim could not see was not claimed. The claimed rows are locked first, so a
+    write still in flight on one is waited for and its new stamp read. Two
+    statements per chunk of ids."""
+    stamps = {pk: stamp for pk, *_scope, stamp in claimed}
+    ids = list(stamps)
+    for i in range(0, len(ids), CHUNK):
+        now = RecomputeMark.objects.select_for_update().filter(pk__in=ids[i : i + CHUNK])
+        unchanged = [pk for pk, stamp in now.values_list("pk", "marked_at") if stamps[pk] == stamp]
+        RecomputeMark.objects.filter(pk__in=unchanged).delete()
 
 
 def _swap(run: RecomputeRun, scopes: list, years: list[int], dim: Dimension) -> int:

@@ -78,6 +78,24 @@ def test_a_mark_set_again_during_a_run_stays_for_the_next(demo):
     assert RecomputeMark.objects.filter(pk=mark.pk).exists()
 
 
+def test_a_mark_stamped_before_the_claim_but_committed_after_it_stays(demo):
+    """GIVEN a run that claimed the marks it could see
+    WHEN a write that stamped its marks before the claim commits after it (its
+    own mark on a scope the run also claimed, and a new one it could not see)
+    THEN releasing the claimed marks keeps both: they were stamped earlier than
+    the latest claimed mark, which is what the release compared (issue 19)."""
+    marks = list(RecomputeMark.objects.order_by("marked_at")[:2])
+    claimed = [(m.pk, m.area_id, m.year, m.marked_at) for m in RecomputeMark.objects.all()]
+    earlier = marks[0].marked_at - dt.timedelta(seconds=1)
+    RecomputeMark.objects.filter(pk=marks[1].pk).update(marked_at=earlier)  # set again
+    area = Area.objects.exclude(pk__in=RecomputeMark.objects.values("area")).first()
+    unseen = RecomputeMark.objects.create(area=area, year=2016)
+    RecomputeMark.objects.filter(pk=unseen.pk).update(marked_at=earlier)
+    rc._release(claimed)
+    left = set(RecomputeMark.objects.values_list("pk", flat=True))
+    assert left == {marks[1].pk, unseen.pk}
+
+
 def test_a_failed_run_keeps_the_old_snapshot_and_its_marks(demo, monkeypatch):
     rc.recompute(trigger="manual", everything=True)
     before = snapshot()
