@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from reformwatch.celery import app
 from tests.demo_data import DemoData, depth
@@ -202,6 +203,16 @@ def queries_of(action) -> int:
     with CaptureQueriesContext(connection) as captured:
         action()
     return len(captured)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's language: a request the test client makes
+    in English leaves English active in the thread (every real request activates
+    its own), and under xdist the next test in that worker is anyone's."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
