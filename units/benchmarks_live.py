@@ -32,6 +32,9 @@ from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply, restructuring_reverse
 
 ROOT = Path(__file__).resolve().parents[1]
+# The queues a worker serves (settings.CELERY_TASK_ROUTES sends the recomputes
+# to their own); a test or benchmark worker serves both.
+QUEUES = ("celery", "figures")
 
 
 def _free_port() -> int:
@@ -52,10 +55,15 @@ def _wait_port(port: int, seconds: float = 30) -> None:
 
 def celery_worker(*options: str, **popen) -> subprocess.Popen:
     """A Celery worker of the portal, run from its folder, one task at a time
-    (`--pool=solo`), with `options` added and `popen` passed to `Popen` (the
-    integration tests start theirs here too)."""
+    (`--pool=solo`) from both queues (the default and the recomputes'), with
+    `options` added and `popen` passed to `Popen` (the integration tests start
+    theirs here too)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "reformwatch", "worker", "--pool=solo", *options],
+        [
+            *[sys.executable, "-m", "celery", "-A", "reformwatch", "worker", "--pool=solo"],
+            f"--queues={','.join(QUEUES)}",
+            *options,
+        ],
         cwd=ROOT,
         **popen,
     )

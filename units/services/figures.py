@@ -1,13 +1,16 @@
 """Marking figures stale: the outbox of scopes × years that the recompute reads,
 written in the transaction of the change (DESIGN §5)."""
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reformwatch.queue import enqueue_on_commit
+from reformwatch.queue import enqueue, enqueue_on_commit
 
 from ..audit import audit_bulk
 from ..models import Area, RecomputeMark, Unit, User
@@ -15,6 +18,10 @@ from .stale_marks import stale_pairs
 
 # By its registered name: units.tasks imports the services (a cycle otherwise).
 FIGURES_RECOMPUTE = "units.tasks.figures_recompute"
+# Up while a write-triggered recompute is queued (`recompute` lowers it as it
+# starts); it expires in case the queued task is lost, and the sweep catches up.
+RECOMPUTE_QUEUED = "figures:recompute-queued"
+QUEUED_FOR = 300
 
 
 def area_chain(area: Area) -> list[Area]:
@@ -45,9 +52,27 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
         unique_fields=["area", "year"],
         update_fields=["marked_at"],
     )
-    # If the broker cannot be reached, the change stands and the marks wait for
-    # the sweeper (DESIGN §5).
-    enqueue_on_commit(FIGURES_RECOMPUTE, "write")
+    transaction.on_commit(_request_recompute)
+
+
+def _request_recompute() -> None:
+    """Enqueue one recompute for any number of writes: while one is queued (the
+    flag is up until a run starts and takes the marks), a write's marks wait for
+    it. If the broker cannot be reached the change stands and the marks wait
+    for the sweeper (DESIGN §5); a cache that cannot be read enqueues anyway."""
+    try:
+        first = cache.add(RECOMPUTE_QUEUED, True, timeout=QUEUED_FOR)
+    except Exception:  # the cache is an accelerator: an error reads as a miss
+        first = True
+    if first:
+        enqueue(FIGURES_RECOMPUTE, "write")
+
+
+def figures_recompute_starting() -> None:
+    """A run is starting and will take every mark there is: lower the flag, so
+    that a write committing from now on asks for a run of its own."""
+    with contextlib.suppress(Exception):  # the cache is down: the flag expires
+        cache.delete(RECOMPUTE_QUEUED)
 
 
 def figures_recompute_all(*, actor: User) -> None:

@@ -34,6 +34,7 @@ from ..models import (
     Unit,
 )
 from ..versions import figures_swapped
+from .figures import figures_recompute_starting
 from .figures_sql import (
     AGENCIES,
     AREAS,
@@ -59,6 +60,7 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     """Recompute the marked scopes × years (or all of them) and record the run;
     None when there was nothing to do (the sweep every minute, a write whose
     marks an earlier run took): no run is recorded then."""
+    figures_recompute_starting()
     if not (everything or RecomputeMark.objects.exists() or _areas_changed()):
         return None
     run = RecomputeRun.objects.create(trigger=trigger)
