@@ -8,23 +8,27 @@ from units.models import Area, Unit, User
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
+    """Generated codes start with a letter, as no official code does: a test that
+    names an official code ("01", "304") never meets a generated one, whatever
+    the sequence has reached in its xdist worker."""
+
     class Meta:
         model = Area
 
-    code = factory.Sequence(lambda n: f"{n % 100:02d}")
+    code = factory.Sequence(lambda n: f"T{n % 10000:04d}")
     name = factory.Sequence(lambda n: f"Tỉnh Thử {n}")
     level = AreaLevel.PROVINCE
 
 
 class DistrictFactory(AreaFactory):
-    code = factory.Sequence(lambda n: f"{n % 1000:03d}")
+    code = factory.Sequence(lambda n: f"D{n % 10000:04d}")
     name = factory.Sequence(lambda n: f"Quận Thử {n}")
     level = AreaLevel.DISTRICT
     parent = factory.SubFactory(AreaFactory)
 
 
 class CommuneFactory(AreaFactory):
-    code = factory.Sequence(lambda n: f"{n % 100000:05d}")
+    code = factory.Sequence(lambda n: f"X{n % 10000:04d}")
     name = factory.Sequence(lambda n: f"Phường Thử {n}")
     level = AreaLevel.COMMUNE
     parent = factory.SubFactory(DistrictFactory)
