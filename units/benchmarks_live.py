@@ -32,9 +32,12 @@ from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply, restructuring_reverse
 
 ROOT = Path(__file__).resolve().parents[1]
-# The queues a worker serves (settings.CELERY_TASK_ROUTES sends the recomputes
-# to their own); a test or benchmark worker serves both.
-QUEUES = ("celery", "figures")
+# A test or benchmark worker serves every queue: the default and those the
+# settings route tasks to (the recomputes').
+QUEUES = (
+    settings.CELERY_TASK_DEFAULT_QUEUE,
+    *sorted({route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}),
+)
 
 
 def _free_port() -> int:
