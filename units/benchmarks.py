@@ -7,24 +7,21 @@ so the database is left as it was."""
 import contextlib
 import datetime as dt
 import io
-import statistics
-import time
 import tracemalloc
 
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
 
-from . import benchmarks_api, benchmarks_live
+from . import benchmarks_api, benchmarks_figures, benchmarks_live
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
 from .models import (
     Area,
     AuditLink,
-    RecomputeMark,
     Restructuring,
     RestructuringLink,
     StaffingFigure,
@@ -33,7 +30,6 @@ from .models import (
 )
 from .models.areas import subtree_q
 from .models.staffing import categories_for
-from .services import recompute as rc
 from .services.area_changes import apply_area_changes, plan_area_changes
 from .services.restructuring_rules import Decision, NewUnit
 from .services.restructurings import restructuring_apply
@@ -108,7 +104,7 @@ def run(bench) -> None:
     apply_one(bench, today)
     area_changes_one_province(bench)
     staffing_import(bench, today)
-    recompute_figures(bench)
+    benchmarks_figures.recompute_figures(bench)
     year = f"year={today.year}&base=2015"
     benchmarks_live.dashboard_rps(bench, official, year)
     benchmarks_live.write_to_figure(bench, bench_user("bench-admin", Role.ADMIN))
@@ -304,62 +300,3 @@ def staffing_import(bench, today: dt.date, lines: int = 10_000) -> None:
 
     bench.job("staffing_import.commit", commit, note=note)
     upload.delete()
-
-
-def recompute_figures(bench) -> None:
-    """The full recompute as the worker runs it (rolled back), and the physical
-    limit: the same cells computed by its query, not written."""
-    if not bench.wanted("recompute"):
-        return
-
-    def full():
-        with rolled_back():
-            rc.recompute(trigger="manual", everything=True)
-
-    bench.job("recompute_full", full)
-    limit = 0.0
-    cells = [
-        (build, dim)
-        for build in (rc.figures_sql, rc.deltas_sql)  # the figures and the waterfall's
-        for dim in (rc.AREAS, rc.AGENCIES)  # of the areas and nation, of the agencies
-    ]
-    for build, dim in cells:
-        ctes, params = build(rc.EVERY_AREA, rc.figure_years(), nation=dim is rc.AREAS, dim=dim)
-        with transaction.atomic():
-            rc.work_mem()  # the same settings as the recompute
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute(f"{ctes} SELECT COUNT(*) FROM result", params)
-            limit += (time.perf_counter() - started) * 1000
-    bench.add("recompute_limit_query", limit, "ms", "the same cells, computed and not written")
-    full_ms = next(f.value for f in reversed(bench.figures) if f.name == "recompute_full.p50")
-    bench.add("recompute_full_ratio", full_ms / max(limit, 1), "×", "full run ÷ limit query")
-    recompute_one_scope(bench)
-
-
-def recompute_one_scope(bench) -> None:
-    """The recompute after one consolidation in one province, as the worker runs
-    it once the change commits (from a snapshot with nothing else waiting; the
-    first run on a seeded database is a committed full one, the state a running
-    portal is in). Each repetition is rolled back."""
-    if rc._areas_changed() or not rc.RecomputeRun.objects.filter(status="done").exists():
-        rc.recompute(trigger="manual", everything=True)
-    today = timezone.localdate()
-    found = benchmarks_live.two_siblings(today, level=AreaLevel.COMMUNE)
-    if found is None:
-        bench.out("# recompute_one_scope: no two units to consolidate")
-        return
-    sources = found[1]
-    actor = bench_user("bench-admin", Role.ADMIN)
-    decision = Decision("2/QĐ-BENCH", today, today, "Benchmark")
-    times, scopes = [], 0
-    for _ in range(bench.repeat):
-        with rolled_back():
-            RecomputeMark.objects.all().delete()  # nothing else waits
-            _consolidate(actor, decision, sources)
-            started = time.perf_counter()
-            run = rc.recompute(trigger="write")
-            times.append(time.perf_counter() - started)
-            scopes = run.scopes
-    note = f"{scopes} scopes × years since {today.year}"
-    bench.add("recompute_one_scope", statistics.median(times) * 1000, "ms", note)

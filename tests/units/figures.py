@@ -4,7 +4,7 @@
 from collections.abc import Iterable
 
 from units.models import Area, ReductionFigure, Unit
-from units.models.figures import figure_scope_q
+from units.models.snapshot import figure_scope_q
 
 
 def figures_of(

@@ -9,11 +9,10 @@ from .figures import (
     AreaCover,
     RecomputeMark,
     RecomputeRun,
-    ReductionDelta,
-    ReductionFigure,
     Target,
 )
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
+from .snapshot import OwnDelta, OwnFigure, ReductionDelta, ReductionFigure
 from .staffing import StaffingFigure, StaffingImport
 from .tokens import ApiToken
 
@@ -26,6 +25,8 @@ __all__ = [
     "AuditEntry",
     "AuditLink",
     "Heartbeat",
+    "OwnDelta",
+    "OwnFigure",
     "RecomputeMark",
     "RecomputeRun",
     "ReductionDelta",

@@ -28,10 +28,18 @@ class RecomputeMark(models.Model):
 class AreaCover(models.Model):
     """Which areas a scope's figures count: the scope, everything below it, and
     the areas it came from with everything below them (`scope.area_ids`, as a
-    table the recompute joins). Rebuilt by the recompute when the areas change."""
+    table the recompute joins), and in which years: an area that has ended
+    counts only in the years it existed (`first_year` to `last_year`, as of
+    31/12), today's areas in every year. Kept by the recompute when the areas
+    change, row by row (`covers.cover_sync`)."""
 
     scope = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # A covered subtree's top (its parent is not covered): the full rebuild
+    # joins only these to the subtree sums.
+    root = models.BooleanField(default=False)
+    first_year = models.PositiveSmallIntegerField(null=True)
+    last_year = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "area"], name="area_cover_unique")]
@@ -44,8 +52,8 @@ class AreaCover(models.Model):
 class AgencyCover(models.Model):
     """Which agencies' units an agency scope counts: the agency itself and every
     agency below it (a People's Committee, its Sở, their Phòng). Service units
-    count under their managing body's scopes. Rebuilt by the recompute when the
-    agencies change."""
+    count under their managing body's scopes. Kept by the recompute when the
+    agencies change, row by row."""
 
     scope = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
@@ -101,44 +109,6 @@ class RecomputeRun(models.Model):
         return (self.finished_at - self.started_at).total_seconds()
 
 
-class ReductionFigure(models.Model):
-    """The snapshot dashboards read (DESIGN §4): for a scope (an area through its
-    lineage, or the nation when `scope` is empty), a year (as of 31/12) and a
-    sector (`ALL` for every sector): the public service units active, those in
-    autonomy groups 1–2, and the quota staff (civil servants and budget-paid
-    employees) assigned, actual and vacant, summed unit by unit. Written
-    only by the recompute; a change against a base year is read from two rows."""
-
-    ALL = "*"
-
-    scope = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
-    # Or an agency's subtree (then `scope` is empty); both empty: the nation.
-    agency = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    sector = models.CharField(max_length=12)
-    units = models.PositiveIntegerField(default=0)
-    autonomous = models.PositiveIntegerField(default=0)
-    staff_assigned = models.PositiveIntegerField(default=0)
-    staff_actual = models.PositiveIntegerField(default=0)
-    staff_vacancy = models.PositiveIntegerField(default=0)
-    run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["scope", "year", "sector"], name="figure_scope_year"),
-            models.Index(fields=["agency", "year", "sector"], name="figure_agency_year"),
-            # The nation's rows, among the agencies' (whose `scope` is empty too).
-            models.Index(
-                fields=["year", "sector"],
-                condition=models.Q(scope__isnull=True, agency__isnull=True),
-                name="figure_nation_year",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.scope or 'VN'} {self.year} {self.sector}: {self.units}"
-
-
 class Target(models.Model):
     """A reduction target as data (DESIGN §4.6): for a scope (empty: every
     scope, as Nghị quyết 19-NQ/TW sets them for the country), a metric, the
@@ -165,42 +135,3 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.get_metric_display()} {self.percent}% {self.base_year}→{self.target_year}"
-
-
-class ReductionDelta(models.Model):
-    """The waterfall's part of the snapshot (DESIGN §4.4): for a scope (empty:
-    the nation), a year and a kind of restructuring, the public service units
-    its decisions in force that year (1/1 to 31/12) created and ended. Written
-    only by the recompute, beside `ReductionFigure`; a window's bars are sums."""
-
-    scope = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=12)
-    created = models.PositiveIntegerField(default=0)
-    ceased = models.PositiveIntegerField(default=0)
-    run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["scope", "year"], name="delta_scope_year"),
-            models.Index(fields=["agency", "year"], name="delta_agency_year"),
-            models.Index(
-                fields=["year"],
-                condition=models.Q(scope__isnull=True, agency__isnull=True),
-                name="delta_nation_year",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.scope or 'VN'} {self.year} {self.kind}: +{self.created} −{self.ceased}"
-
-
-def figure_scope_q(scope: Area | Unit | None, prefix: str = "") -> models.Q:
-    """The snapshot rows (figures or deltas) of a scope: an area, an agency's
-    subtree, or (None) the nation. Not `scope.scope_q`, which is a user's scope."""
-    if isinstance(scope, Unit):
-        return models.Q(**{f"{prefix}agency": scope})
-    if scope is None:
-        return models.Q(**{f"{prefix}scope__isnull": True, f"{prefix}agency__isnull": True})
-    return models.Q(**{f"{prefix}scope": scope})

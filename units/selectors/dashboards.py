@@ -18,7 +18,7 @@ from ..models import (
     Target,
     Unit,
 )
-from ..models.figures import figure_scope_q
+from ..models.snapshot import figure_scope_q
 
 
 def percent(part: int, whole: int) -> Decimal | None:

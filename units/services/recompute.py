@@ -1,13 +1,16 @@
-"""The recompute (DESIGN §4–§5): set-based SQL that writes the snapshot of the
-dashboards from the units and the staffing figures, for the scopes × years the
-outbox marks as stale, or for everything.
+"""The recompute (DESIGN §4–§5): the snapshot of the dashboards, kept from the
+units and the staffing figures set-based (`snapshot_sql`).
 
-- The SQL is in `figures_sql`: the figures, and the waterfall's deltas.
-- Which areas a scope counts is the `AreaCover` table (the scope's subtree and,
-  through lineage, its predecessors' subtrees), rebuilt when the areas change.
-- Each chunk of scopes is swapped in one transaction (delete and insert), so a
-  reader sees a scope's old figures or its new ones, never a mix; runs queue
-  on an advisory lock (PostgreSQL) or on SQLite's single writer.
+- Incremental, one transaction: the own rows of the marked area × year pairs
+  are recomputed and the difference (new − old) is added to every scope that
+  covers them and to the nation (`snapshot_apply`); the scopes whose cover
+  changed (an area or an agency added, moved or ended: `covers.cover_sync`)
+  are summed again from the own rows.
+- Full: the own rows and every scope's rows built from scratch into fresh
+  tables (subtree sums level by level, each cover's roots), swapped in
+  (`snapshot_swap`).
+- Runs queue on an advisory lock (PostgreSQL) or on SQLite's single writer;
+  readers see the old snapshot or the new one.
 - Marks are claimed by id and released by compare and set on their stamp: a
   mark set again while the run works stays for the next run, whatever the
   order in which its write and the run commit. A run that dies leaves its
@@ -18,38 +21,23 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
-from ..models import (
-    AgencyCover,
-    Area,
-    AreaCover,
-    AreaLineage,
-    RecomputeMark,
-    RecomputeRun,
-    ReductionDelta,
-    ReductionFigure,
-    Unit,
-)
+from ..models import Area, AreaCover, AreaLineage, RecomputeMark, RecomputeRun, Unit
 from ..versions import figures_swapped
+from . import snapshot_apply as apply
+from .covers import Changed, cover_sync
 from .figures import figures_recompute_starting
-from .figures_sql import (
-    AGENCIES,
-    AREAS,
-    COLUMNS,
-    DELTA_COLUMNS,
-    EVERY_AREA,
-    Dimension,
-    deltas_sql,
-    figures_sql,
-)
+from .snapshot_sql import DELTAS, FIGURES
+from .snapshot_swap import fresh_tables
 
 FIRST_YEAR = 2014  # 31/12/2014 is the base of "since 2015"
-CHUNK = 2000  # scopes per transaction
-FIGURES_LOCK = 0x4647  # "FG": the advisory lock class of the swaps
+CHUNK = 2000  # ids per statement
+FIGURES_LOCK = 0x4647  # "FG": the advisory lock class of the snapshot's writes
 RUN_LOCK = 0x4648  # held by each run for its life (keyed by its id)
+MOST_PAIRS = 20_000  # more marked area × year pairs than this: a full run
 
 
 def figure_years() -> list[int]:
@@ -57,9 +45,9 @@ def figure_years() -> list[int]:
 
 
 def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
-    """Recompute the marked scopes × years (or all of them) and record the run;
-    None when there was nothing to do (the sweep every minute, a write whose
-    marks an earlier run took): no run is recorded then."""
+    """Recompute the marked area × year pairs (or everything) and record the
+    run; None when there was nothing to do (the sweep every minute, a write
+    whose marks an earlier run took): no run is recorded then."""
     figures_recompute_starting()
     if not (everything or RecomputeMark.objects.exists() or _areas_changed()):
         return None
@@ -68,31 +56,13 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     try:
         _close_dead_runs(run)
         claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
-        fingerprint = _areas_fingerprint()
-        if _areas_changed(fingerprint):
-            cover_rebuild()  # the areas or agencies changed: scopes may count others
-            everything = True
+        run.areas_fingerprint = _areas_fingerprint()
         years = figure_years()
-        if everything:
-            work = [(AREAS, [None, EVERY_AREA]), (AGENCIES, [EVERY_AREA])]
-            count = Area.objects.count() + 1 + Unit.objects.agencies().count()
+        pairs = sorted({(area, year) for _i, area, year, _t in claimed if year in years})
+        if everything or len(pairs) > MOST_PAIRS or not AreaCover.objects.exists():
+            _full(run, years)
         else:
-            marked = {area for _i, area, _y, _t in claimed}
-            first = min((year for *_x, year, _t in claimed), default=None)
-            years = [y for y in years if first is not None and y >= first]
-            work = [(AREAS, _area_scopes(marked)), (AGENCIES, _agency_scopes(marked))]
-            count = sum(len(scopes) for _d, scopes in work)
-        run.scopes, run.years, run.areas_fingerprint = count, years, fingerprint
-        run.save(update_fields=["scopes", "years", "areas_fingerprint"])
-        chunks = [
-            (dim, scopes[i : i + CHUNK])
-            for dim, scopes in work
-            for i in range(0, len(scopes), CHUNK)
-        ]
-        for done, (dim, chunk) in enumerate(chunks, 1):
-            run.rows += _swap(run, chunk, years, dim)
-            run.progress = min(99, done * 100 // len(chunks))
-            run.save(update_fields=["rows", "progress"])
+            _incremental(run, pairs)
         _release(claimed)
     except Exception as error:
         RecomputeRun.objects.filter(pk=run.pk).update(
@@ -101,29 +71,67 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
         raise
     finally:
         _hold(run, False)
+    figures_swapped()  # the dashboards' cache keys move on
     run.status, run.progress, run.finished_at = RecomputeRun.Status.DONE, 100, timezone.now()
     run.save(update_fields=["status", "progress", "finished_at"])
     return run
 
 
-def _area_scopes(marked: set[int]) -> list:
-    """The nation and every area scope that counts a marked area."""
-    if not marked:
-        return []
-    covered = AreaCover.objects.filter(area_id__in=marked).values_list("scope_id", flat=True)
-    return [None, *sorted(set(covered))]
+def _incremental(run: RecomputeRun, pairs: list[tuple[int, int]]) -> None:
+    """One transaction: the covers brought up to date if the areas or agencies
+    changed, the differences of the marked pairs added, the scopes whose cover
+    changed summed again."""
+    with transaction.atomic():
+        lock()
+        changed = cover_sync() if _areas_changed(run.areas_fingerprint) else Changed()
+        touched: set[tuple] = set()
+        if pairs:
+            apply.claim(pairs)
+            for cells in (FIGURES, DELTAS):
+                run.rows += apply.differential(cells, run, touched)
+            apply.unclaim()
+        for cells in (FIGURES, DELTAS):
+            run.rows += apply.rebuild(cells, run, changed)
+        run.scopes = len(touched | {(a, None) for a in changed.areas})
+        run.scopes += len(changed.agencies)
+        run.years = sorted({year for _area, year in pairs})
+        run.save(update_fields=["rows", "scopes", "years", "areas_fingerprint"])
 
 
-def _agency_scopes(marked: set[int]) -> list[int]:
-    """Every agency scope above a service unit or an agency located in a
-    marked area (an agency's own staff count in its scopes): a change marks
-    the area of each unit it touches (and the areas above)."""
-    located = Unit.objects.filter(area_id__in=marked)
-    bodies = located.services().values("parent_id")
-    scopes = AgencyCover.objects.filter(
-        Q(member_id__in=bodies) | Q(member_id__in=located.agencies().values("pk"))
-    ).values_list("scope_id", flat=True)
-    return sorted(set(scopes))
+def _full(run: RecomputeRun, years: list[int]) -> None:
+    """One transaction: the covers brought up to date, every own row and every
+    scope's rows built into fresh tables, and swapped in."""
+    run.years = years
+    run.scopes = Area.objects.count() + 1 + Unit.objects.agencies().count()
+    run.save(update_fields=["years", "scopes", "areas_fingerprint"])
+    with transaction.atomic():
+        lock()
+        cover_sync()
+        _progress(run, 5)
+        with fresh_tables():
+            for done, cells in enumerate((FIGURES, DELTAS), 1):
+                run.rows += apply.full(cells, run, years)
+                _progress(run, 5 + done * 40)
+        run.save(update_fields=["rows"])
+
+
+def _progress(run: RecomputeRun, percent: int) -> None:
+    """Shown on the jobs page while the run's transaction is open: written
+    through a connection of its own (PostgreSQL; SQLite has one writer)."""
+    run.progress = percent
+    if connection.vendor != "postgresql":
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {RecomputeRun._meta.db_table} SET progress = %s WHERE id = %s",
+                [percent, run.pk],
+            )
+    except Exception:  # progress is a courtesy: the run goes on without it
+        pass
+    finally:
+        side.close()
 
 
 def _hold(run: RecomputeRun, take: bool) -> None:
@@ -176,30 +184,10 @@ def _release(claimed) -> None:
         RecomputeMark.objects.filter(pk__in=unchanged).delete()
 
 
-def _swap(run: RecomputeRun, scopes: list, years: list[int], dim: Dimension) -> int:
-    """Replace the figures of these scopes × years in one transaction (None is
-    the nation, EVERY_AREA every scope at once: one statement, no id list)."""
-    every = EVERY_AREA in scopes
-    ids = [] if every else [scope for scope in scopes if scope is not None]
-    nation = None in scopes
-    with transaction.atomic():
-        _lock()
-        for model in (ReductionFigure, ReductionDelta):
-            old = model.objects.filter(year__in=years)
-            if dim is AGENCIES:
-                old.filter(
-                    **({"agency__isnull": False} if every else {"agency_id__in": ids})
-                ).delete()
-                continue
-            if nation:
-                old.filter(scope__isnull=True, agency__isnull=True).delete()
-            old.filter(**({"scope__isnull": False} if every else {"scope_id__in": ids})).delete()
-        rows = _insert(run, EVERY_AREA if every else ids, years, nation=nation, dim=dim)
-    figures_swapped()  # the dashboards' cache keys move on
-    return rows
-
-
-def _lock() -> None:
+def lock() -> None:
+    """The snapshot's writes one at a time (PostgreSQL; SQLite has one writer),
+    with room for their sorts and hashes in memory (the default 4 MB spilled
+    the staffing sort of one year to disk)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [FIGURES_LOCK])
@@ -207,84 +195,22 @@ def _lock() -> None:
 
 
 def work_mem() -> None:
-    """Room for the recompute's sorts and hashes in memory, for this transaction
-    (the default 4 MB spilled the staffing sort of one year to disk)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
-def _insert(run: RecomputeRun, scopes, years: list[int], *, nation: bool, dim: Dimension) -> int:
-    """Write the figures and the waterfall's deltas, each in one INSERT … SELECT."""
-    rows = 0
-    for build, model, columns in (
-        (figures_sql, ReductionFigure, COLUMNS),
-        (deltas_sql, ReductionDelta, DELTA_COLUMNS),
-    ):
-        ctes, params = build(scopes, years, nation=nation, dim=dim)
-        if not ctes:
-            continue
-        target = columns.replace("scope_id", dim.column)
-        sql = f"""{ctes}
-            INSERT INTO {model._meta.db_table} ({target}, run_id)
-            SELECT {columns}, %s FROM result"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, run.pk])
-            if model is ReductionFigure:
-                rows += cursor.rowcount if cursor.rowcount >= 0 else _changes(cursor)
-    return rows
-
-
-def _changes(cursor) -> int:
-    """Python's sqlite3 does not count the rows of an INSERT that starts WITH."""
-    cursor.execute("SELECT changes()")
-    return cursor.fetchone()[0]
-
-
-def cover_rebuild() -> int:
-    """Every scope's covered areas: ancestors-or-self of each area, then the
-    successors of those through lineage, inverted into (scope, area) pairs."""
-    parents = dict(Area.objects.values_list("pk", "parent_id"))
-    successors: dict[int, set[int]] = {}
-    for before, after in AreaLineage.objects.values_list("predecessor_id", "successor_id"):
-        successors.setdefault(before, set()).add(after)
-    pairs = set()
-    for area in parents:
-        node, chain = area, []
-        while node is not None and len(chain) < 4:
-            chain.append(node)
-            node = parents.get(node)
-        scopes, frontier = set(chain), set(chain)
-        while frontier:
-            frontier = {s for node in frontier for s in successors.get(node, ())} - scopes
-            scopes |= frontier
-        pairs |= {(scope, area) for scope in scopes}
-    with transaction.atomic():
-        AreaCover.objects.all().delete()
-        AreaCover.objects.bulk_create(
-            (AreaCover(scope_id=s, area_id=a) for s, a in pairs), batch_size=5000
-        )
-        return len(pairs) + _agency_cover_rebuild()
-
-
-def _agency_cover_rebuild() -> int:
-    """Every agency scope's members: the agencies below it, and itself."""
-    parents = dict(Unit.objects.agencies().values_list("pk", "parent_id"))
-    pairs = []
-    for agency in parents:
-        node, depth = agency, 0
-        while node in parents and depth < 8:
-            pairs.append(AgencyCover(scope_id=node, member_id=agency))
-            node, depth = parents[node], depth + 1
-    AgencyCover.objects.all().delete()
-    AgencyCover.objects.bulk_create(pairs, batch_size=5000)
-    return len(pairs)
-
-
 def _areas_fingerprint() -> str:
     """Changes when an area, a lineage link or an agency is added, removed or
     moved (what the cover tables hold)."""
-    areas = Area.objects.aggregate(n=Count("id"), top=Max("id"), parents=Sum("parent_id"))
+    areas = Area.objects.aggregate(
+        n=Count("id"),
+        top=Max("id"),
+        parents=Sum("parent_id"),
+        ended=Count("valid_to"),
+        first_end=Min("valid_to"),
+        last_end=Max("valid_to"),
+    )
     links = AreaLineage.objects.aggregate(n=Count("id"), top=Max("id"))
     bodies = Unit.objects.agencies().aggregate(
         n=Count("id"), top=Max("id"), parents=Sum("parent_id")

@@ -10,8 +10,17 @@ from kombu.exceptions import OperationalError
 
 from tests.units.figures import figures_of
 from units import tasks
-from units.models import Area, RecomputeMark, RecomputeRun, ReductionFigure, Unit, User
+from units.models import (
+    Area,
+    OwnFigure,
+    RecomputeMark,
+    RecomputeRun,
+    ReductionFigure,
+    Unit,
+    User,
+)
 from units.services import recompute as rc
+from units.services import snapshot_apply
 from units.services.restructuring_rules import Decision, NewUnit
 from units.services.restructurings import restructuring_apply
 
@@ -96,21 +105,33 @@ def test_a_mark_stamped_before_the_claim_but_committed_after_it_stays(demo):
     assert left == {marks[1].pk, unseen.pk}
 
 
-def test_a_failed_run_keeps_the_old_snapshot_and_its_marks(demo, monkeypatch):
+@pytest.mark.parametrize("everything", [False, True], ids=["incremental", "full"])
+def test_a_run_failing_halfway_keeps_the_old_snapshot_and_its_marks(demo, monkeypatch, everything):
+    """The run's writes are one transaction: a failure after the own rows and
+    the first scopes were written leaves none of them."""
     rc.recompute(trigger="manual", everything=True)
     before = snapshot()
-    RecomputeMark.objects.create(area=Area.objects.filter(level="province").first(), year=2024)
-    calls = []
+    own = set(OwnFigure.objects.values_list("area_id", "agency_id", "year", "sector", "units"))
+    unit = Unit.objects.services().active_on(dt.date(2024, 12, 31)).first()
+    Unit.objects.filter(pk=unit.pk).update(closed_on=dt.date(2024, 6, 1))
+    RecomputeMark.objects.create(area=unit.area, year=2024)
+    real, calls = (snapshot_apply.full, snapshot_apply._add)[not everything], []
 
-    def broken(run, areas, years, *, nation, dim):
-        calls.append(1)
-        raise RuntimeError("killed")
+    def halfway(*args, **kwargs):
+        if calls:
+            raise RuntimeError("killed")
+        calls.append(real(*args, **kwargs))
+        return calls[-1]
 
-    monkeypatch.setattr(rc, "_insert", broken)
+    monkeypatch.setattr(snapshot_apply, real.__name__, halfway)
     with pytest.raises(RuntimeError):
-        rc.recompute(trigger="write")
+        rc.recompute(trigger="write", everything=everything)
+    assert calls, "the run failed before writing anything"
     assert RecomputeRun.objects.first().status == RecomputeRun.Status.FAILED
     assert snapshot() == before and RecomputeMark.objects.exists()
+    assert (
+        set(OwnFigure.objects.values_list("area_id", "agency_id", "year", "sector", "units")) == own
+    )
 
 
 def test_a_broker_down_at_commit_leaves_the_change_and_its_marks_for_the_sweeper(

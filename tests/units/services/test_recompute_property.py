@@ -16,13 +16,16 @@ from units.choices import RestructuringKind as K
 from units.choices import Role
 from units.choices import StaffingCategory as C
 from units.models import ReductionDelta, ReductionFigure, RestructuringLink, StaffingFigure, Unit
-from units.models.figures import figure_scope_q
+from units.models.snapshot import figure_scope_q
 from units.scope import area_ids
 from units.services import recompute as rc
+from units.services.restructuring_rules import Decision
+from units.services.restructurings import restructuring_apply
 from units.services.staffing import StaffingRow, staffing_save
+from units.services.units import unit_register
 
 pytestmark = pytest.mark.django_db
-KINDS = [K.CONSOLIDATE, K.SPLIT, K.DISSOLVE, K.TRANSFER, K.ESTABLISH, "staffing"]
+KINDS = [K.CONSOLIDATE, K.SPLIT, K.DISSOLVE, K.TRANSFER, K.ESTABLISH, "staffing", "agency"]
 
 
 def snapshot() -> set[tuple]:
@@ -82,6 +85,35 @@ def test_incremental_equals_full_equals_direct_counts():
     explore()
     assert_exercised(TALLY, EXAMPLES, kinds=4)
     assert TALLY["applied staffing"] > 0, dict(TALLY)
+    assert TALLY["applied agency"] > 0, dict(TALLY)
+
+
+def new_body(admin, bodies: list[Unit], wards, pick: int, day: dt.date, chosen: list[int]):
+    """A managing body registered under one of the bodies (the agency covers
+    change), and the chosen units transferred to it."""
+    parent = bodies[pick % len(bodies)]
+    body = unit_register(
+        actor=admin,
+        data={
+            "kind": "agency",
+            "name": f"Sở mới {pick}",
+            "parent": parent,
+            "area": wards[pick % len(wards)].parent,
+            "level": "province",
+            "established_on": day,
+        },
+    )
+    bodies.append(body)
+    if chosen:
+        decision = Decision(f"{pick}/QĐ-CQ", day, day, "UBND")
+        restructuring_apply(
+            actor=admin,
+            kind=K.TRANSFER,
+            decision=decision,
+            source_ids=sorted(set(chosen)),
+            new_parent_id=body.pk,
+        )
+    tally_applied(TALLY, "agency")
 
 
 @histories(examples=EXAMPLES, kinds=KINDS, units=(2, 8), most=6, gap=500)
@@ -110,6 +142,10 @@ def explore(layout, operations):
                 tally_applied(TALLY, "staffing")
             rc.recompute(trigger="write")
             continue
+        if kind == "agency":  # the covers change: a new body, then units moved to it
+            new_body(admin, [top, *bodies], wards, pick, day, chosen)
+            rc.recompute(trigger="write")
+            continue
         kwargs = drawn_kwargs(kind, n, pick, how_many, active=active, wards=wards, distinct=True)
         applied = apply_drawn(
             TALLY, actor=admin, kind=kind, n=n, day=day, reverse=reverse, **kwargs
@@ -120,7 +156,7 @@ def explore(layout, operations):
     rc.recompute(trigger="manual", everything=True)
     assert snapshot() == incremental
     scopes = [None, *wards, *{w.parent for w in wards}, *{w.parent.parent for w in wards}]
-    scopes += [top, *bodies]
+    scopes += [top, *Unit.objects.agencies()]
     for year in range(2014, 2026):
         end = dt.date(year, 12, 31)
         for scope in scopes:

@@ -1,0 +1,110 @@
+"""The cover tables (which areas an area scope counts, in which years; which
+agencies an agency scope counts), kept row by row: the rows worked out from
+the areas, their lineage and the agency tree are compared with those stored,
+and only the difference is written, under the lock of the snapshot's writes.
+The scopes whose rows changed are returned: only their figures move."""
+
+import dataclasses
+import datetime as dt
+
+from ..models import AgencyCover, Area, AreaCover, AreaLineage, Unit
+
+DEPTH = 4  # areas: province, district, commune (and a margin)
+AGENCY_DEPTH = 8
+
+
+@dataclasses.dataclass
+class Changed:
+    areas: set[int] = dataclasses.field(default_factory=set)
+    agencies: set[int] = dataclasses.field(default_factory=set)
+    rows: int = 0  # cover rows written or deleted
+
+
+def cover_sync() -> Changed:
+    """Bring both cover tables up to date; the caller holds the lock
+    (`recompute.lock`) in its transaction."""
+    changed = Changed()
+    stored = {
+        (scope, area, root, first, last): pk
+        for pk, scope, area, root, first, last in AreaCover.objects.values_list(
+            "pk", "scope_id", "area_id", "root", "first_year", "last_year"
+        )
+    }
+    wanted = area_cover_rows()
+    changed.areas = _write(
+        AreaCover, stored, wanted, ("scope_id", "area_id", "root", "first_year", "last_year")
+    )
+    changed.rows = len(set(stored).symmetric_difference(wanted))
+    stored = {
+        (scope, member): pk
+        for pk, scope, member in AgencyCover.objects.values_list("pk", "scope_id", "member_id")
+    }
+    wanted = agency_cover_rows()
+    changed.agencies = _write(AgencyCover, stored, wanted, ("scope_id", "member_id"))
+    changed.rows += len(set(stored).symmetric_difference(wanted))
+    return changed
+
+
+def _write(model, stored: dict[tuple, int], wanted: set[tuple], fields) -> set[int]:
+    gone = [pk for row, pk in stored.items() if row not in wanted]
+    new = [row for row in wanted if row not in stored]
+    for i in range(0, len(gone), 5000):
+        model.objects.filter(pk__in=gone[i : i + 5000]).delete()
+    model.objects.bulk_create(
+        (model(**dict(zip(fields, row, strict=True))) for row in new), batch_size=5000
+    )
+    return {row[0] for row in new} | {row[0] for row, pk in stored.items() if row not in wanted}
+
+
+def area_cover_rows() -> set[tuple]:
+    """(scope, area, root, first year, last year): each area is counted by its
+    ancestors-or-self and by their successors through lineage; an area a scope
+    covers whose parent it does not cover is a root of its cover."""
+    areas = {
+        pk: (parent, start, end)
+        for pk, parent, start, end in Area.objects.values_list(
+            "pk", "parent_id", "valid_from", "valid_to"
+        )
+    }
+    successors: dict[int, set[int]] = {}
+    for before, after in AreaLineage.objects.values_list("predecessor_id", "successor_id"):
+        successors.setdefault(before, set()).add(after)
+    scopes_of: dict[int, set[int]] = {}
+    for area in areas:
+        node, chain = area, []
+        while node is not None and len(chain) < DEPTH:
+            chain.append(node)
+            node = areas[node][0] if node in areas else None
+        scopes, frontier = set(chain), set(chain)
+        while frontier:
+            frontier = {s for node in frontier for s in successors.get(node, ())} - scopes
+            scopes |= frontier
+        scopes_of[area] = scopes
+    rows = set()
+    for area, scopes in scopes_of.items():
+        above = scopes_of.get(areas[area][0], set())
+        for scope in scopes:
+            rows.add((scope, area, scope not in above, *_years(*areas[scope][1:])))
+    return rows
+
+
+def _years(start: dt.date | None, end: dt.date | None) -> tuple[int | None, int | None]:
+    """The years (as of 31/12) in which an area counts: today's areas in every
+    year (compared with their predecessors), an ended one from the year it began
+    to the last 31/12 it saw."""
+    if end is None:
+        return None, None
+    last = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    return (start.year if start else None), last
+
+
+def agency_cover_rows() -> set[tuple[int, int]]:
+    """(scope, member): every agency and the agencies above it."""
+    parents = dict(Unit.objects.agencies().values_list("pk", "parent_id"))
+    rows = set()
+    for agency in parents:
+        node, depth = agency, 0
+        while node in parents and depth < AGENCY_DEPTH:
+            rows.add((node, agency))
+            node, depth = parents[node], depth + 1
+    return rows
