@@ -5,6 +5,7 @@ staffing figures (every save, import or generated set), and the dashboards'
 snapshot (every recompute swap, every target edit). Bumped after the
 transaction commits; a missing counter reads as 0."""
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from typing import TypeVar
@@ -49,12 +50,36 @@ def figures_changed() -> None:
     transaction.on_commit(lambda: _bump(FIGURES))
 
 
+FIGURES_DEPEND_ON = (FIGURES, REGISTRY, AREAS, STAFFING)
+
+
 def figures_version() -> str:
     """Everything a dashboard shows depends on: the snapshot (and targets), the
     decisions behind the waterfall, the areas' names, the marks still waiting
     (set by registry and staffing writes)."""
-    found = cache.get_many([FIGURES, REGISTRY, AREAS, STAFFING])  # one round trip
-    return ":".join(str(found.get(key) or 0) for key in (FIGURES, REGISTRY, AREAS, STAFFING))
+    return _joined(cache.get_many(FIGURES_DEPEND_ON))  # one round trip
+
+
+def _joined(found: dict) -> str:
+    return ":".join(str(found.get(key) or 0) for key in FIGURES_DEPEND_ON)
+
+
+def figures_cached(key: str) -> tuple[str, object | None]:
+    """The figures' version and what is cached under `key` for that version
+    (None if nothing is), in one cache read. A cache that cannot be read is a
+    miss."""
+    try:
+        found = cache.get_many([*FIGURES_DEPEND_ON, key])
+    except Exception:  # the cache is an accelerator
+        return "", None
+    version, stored = _joined(found), found.get(key)
+    return version, stored[1] if stored and version and stored[0] == version else None
+
+
+def figures_store(key: str, version: str, value, timeout: int = 3600) -> None:
+    """Keep `value` for `figures_cached` under the version it was computed at."""
+    with contextlib.suppress(Exception):  # the page was answered: the cache is a courtesy
+        cache.set(key, (version, value), timeout)
 
 
 def staffing_version() -> int:

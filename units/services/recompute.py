@@ -22,7 +22,6 @@ import hashlib
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from ..models import Area, AreaCover, AreaLineage, RecomputeMark, RecomputeRun, Unit
@@ -187,11 +186,13 @@ def _release(claimed) -> None:
 def lock() -> None:
     """The snapshot's writes one at a time (PostgreSQL; SQLite has one writer),
     with room for their sorts and hashes in memory (the default 4 MB spilled
-    the staffing sort of one year to disk)."""
+    the staffing sort of one year to disk): one statement."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [FIGURES_LOCK])
-        work_mem()
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, 0), set_config('work_mem', '64MB', true)",
+                [FIGURES_LOCK],
+            )
 
 
 def work_mem() -> None:
@@ -201,28 +202,47 @@ def work_mem() -> None:
 
 
 def _areas_fingerprint() -> str:
-    """Changes when an area, a lineage link or an agency is added, removed or
-    moved (what the cover tables hold)."""
-    areas = Area.objects.aggregate(
-        n=Count("id"),
-        top=Max("id"),
-        parents=Sum("parent_id"),
-        ended=Count("valid_to"),
-        first_end=Min("valid_to"),
-        last_end=Max("valid_to"),
-    )
-    links = AreaLineage.objects.aggregate(n=Count("id"), top=Max("id"))
-    bodies = Unit.objects.agencies().aggregate(
-        n=Count("id"), top=Max("id"), parents=Sum("parent_id")
-    )
-    return hashlib.sha256(repr((areas, links, bodies)).encode()).hexdigest()
+    """Changes when an area, a lineage link or an agency is added, removed,
+    moved or ended (what the cover tables hold): one statement."""
+    area, link, unit = (t._meta.db_table for t in (Area, AreaLineage, Unit))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT
+            (SELECT ROW(COUNT(*), MAX(id), SUM(parent_id), COUNT(valid_to), MIN(valid_to),
+                        MAX(valid_to))::text FROM {area}),
+            (SELECT ROW(COUNT(*), MAX(id))::text FROM {link}),
+            (SELECT ROW(COUNT(*), MAX(id), SUM(parent_id))::text FROM {unit}
+             WHERE kind = 'agency')"""
+            if connection.vendor == "postgresql"
+            else f"""SELECT
+            (SELECT {
+                _joined(
+                    "COUNT(*)",
+                    "MAX(id)",
+                    "SUM(parent_id)",
+                    "COUNT(valid_to)",
+                    "MIN(valid_to)",
+                    "MAX(valid_to)",
+                )
+            } FROM {area}),
+            (SELECT {_joined("COUNT(*)", "MAX(id)")} FROM {link}),
+            (SELECT {_joined("COUNT(*)", "MAX(id)", "SUM(parent_id)")} FROM {unit}
+             WHERE kind = 'agency')"""
+        )
+        return hashlib.sha256(repr(cursor.fetchone()).encode()).hexdigest()
+
+
+def _joined(*values: str) -> str:
+    """SQLite: the values as one text, an empty one standing for NULL."""
+    return " || ',' || ".join(f"COALESCE({value}, '')" for value in values)
 
 
 def _areas_changed(fingerprint: str | None = None) -> bool:
-    """Whether the areas or their lineage changed since the last run (or the
-    cover table was never built)."""
-    fingerprint = fingerprint or _areas_fingerprint()
-    return fingerprint != _last_fingerprint() or not AreaCover.objects.exists()
+    """Whether the areas, their lineage or the agencies changed since the last
+    run that finished (or the cover table was never built)."""
+    if fingerprint is not None:
+        return fingerprint != _last_fingerprint()
+    return _areas_fingerprint() != _last_fingerprint() or not AreaCover.objects.exists()
 
 
 def _last_fingerprint() -> str:

@@ -8,6 +8,7 @@ from django.db import connection
 
 from .covers import Changed
 from .snapshot_sql import (
+    CELLS,
     CLAIM,
     SUBTREE,
     Cells,
@@ -39,11 +40,21 @@ def _run(sql: str, params=()) -> int:
 
 
 def _temp(name: str, select: str = "", params=(), columns: str = "") -> None:
-    _run(f"DROP TABLE IF EXISTS {name}")
+    """A temporary table for this transaction (`unclaim` drops it: a test's
+    transaction holds several runs)."""
+    drop = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
     if columns:
-        _run(f"CREATE TEMP TABLE {name} ({columns})")
-    else:
-        _run(f"CREATE TEMP TABLE {name} AS {select}", params)
+        _run(f"CREATE TEMP TABLE {name} ({columns}){drop}")
+        return
+    _run(f"CREATE TEMP TABLE {name}{drop} AS {select}", params)
+    _analyze(name)
+
+
+def _analyze(name: str) -> None:
+    """A temporary table has no statistics until analysed: planned as big, the
+    claimed pairs made the planner scan the units and the staffing (1 s)."""
+    if connection.vendor == "postgresql":
+        _run(f"ANALYZE {name}")
 
 
 def claim(pairs: list[tuple[int, int]]) -> None:
@@ -58,10 +69,15 @@ def claim(pairs: list[tuple[int, int]]) -> None:
             for v in (area, year, dt.date(year, 12, 31), dt.date(year - 1, 12, 31))
         ]
         _run(f"INSERT INTO {CLAIM} (area_id, year, day, start) VALUES {values}", params)
+    _analyze(CLAIM)
 
 
 def unclaim() -> None:
-    for name in (CLAIM, OWN_NEW, DIFF):
+    names = [CLAIM, *(f"{table}_{cells.key}" for table in (OWN_NEW, DIFF) for cells in CELLS)]
+    if connection.vendor == "postgresql":
+        _run(f"DROP TABLE IF EXISTS {', '.join(names)}")
+        return
+    for name in names:
         _run(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -71,13 +87,14 @@ def differential(cells: Cells, run, touched: set) -> int:
     each agency scope above their managing body, and to the nation. Cells
     that come to nothing are deleted, as a full run would not write them."""
     select, params = own_select(cells, None)
-    _temp(OWN_NEW, select, params)
+    own_new, diff = f"{OWN_NEW}_{cells.key}", f"{DIFF}_{cells.key}"
+    _temp(own_new, select, params)
     k, cols = cells.key, cells.columns
     negated = ", ".join(f"-o.{m}" for m in cells.measures)
     _temp(
-        DIFF,
+        diff,
         f"""SELECT area_id, agency_id, year, {k}, {cells.sums("", alias=True)} FROM (
-            SELECT area_id, agency_id, year, {k}, {cols} FROM {OWN_NEW}
+            SELECT area_id, agency_id, year, {k}, {cols} FROM {own_new}
             UNION ALL
             SELECT o.area_id, o.agency_id, o.year, o.{k}, {negated} FROM {cells.own_table} o
             JOIN {CLAIM} c ON c.area_id = o.area_id AND c.year = o.year) d
@@ -90,9 +107,9 @@ def differential(cells: Cells, run, touched: set) -> int:
     )
     _run(
         f"INSERT INTO {own} (area_id, agency_id, year, {k}, {cols}) "
-        f"SELECT area_id, agency_id, year, {k}, {cols} FROM {OWN_NEW}"
+        f"SELECT area_id, agency_id, year, {k}, {cols} FROM {own_new}"
     )
-    sources = Sources(DIFF, DIFF, DIFF)
+    sources = Sources(diff, diff, diff)
     rows = 0
     for target, scopes in (
         ("areas", {"areas": "all"}),

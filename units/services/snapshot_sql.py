@@ -72,6 +72,7 @@ FIGURES = Cells(
     ReductionFigure.ALL,
 )
 DELTAS = Cells(ReductionDelta, OwnDelta, "kind", ("created", "ceased"), None)
+CELLS = (FIGURES, DELTAS)
 
 
 def t(model) -> str:

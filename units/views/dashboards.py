@@ -2,11 +2,12 @@
 staff for a scope, read from the snapshot the recompute writes; each of its
 tables exported as shown, and a print view."""
 
-import functools
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ..forms.dashboards import DashboardForm
 from ..models import Target, Unit
 from ..selectors.dashboards import Figures
 from ..selectors.dashboards import dashboard as dashboard_figures
-from ..versions import cached, digest, figures_version
+from ..versions import cached, digest, figures_cached, figures_store, figures_version
 
 
 def _filters(request) -> dict:
@@ -52,36 +53,30 @@ def _context(request) -> dict:
     return {**filters, **_figures(filters)}
 
 
-FIGURES = (
-    "head",
-    "waterfall",
-    "targets",
-    "children",
-    "bodies",
-    "trend",
-    "sectors",
-    "computed_at",
-    "pending",
-)
-
-
 @login_required
 def dashboard(request):
-    """The page's body is a template fragment cached under the figures' version
-    and the full URL: when it is cached, the figures are never read (the
-    template calls the lazy values below only when it renders the fragment)."""
-    context = _filters(request)
-    figures = functools.cache(lambda: _figures(context))
-    context.update({name: functools.partial(lambda n: figures()[n], name) for name in FIGURES})
-    context["charts"] = functools.cache(
-        lambda: _charts({**context, **figures()}, request.GET.get("sector", ""))
-    )
-    context["printing"] = request.GET.get("print") == "1"
+    """The page's body is cached whole, under the figures' version, the language
+    and the filters (every official may read every scope): a request it was
+    cached for is answered from one cache read, without the form or the
+    figures; the page around it (the reader's menu) is drawn each time."""
+    printing = request.GET.get("print") == "1"
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    key = "dashboard-page:" + digest(get_language(), query)
+    version, body = figures_cached(key)
+    if body is None:
+        body = _body(request, printing)
+        figures_store(key, version, body)
+    return render(request, "units/dashboard.html", {"body": body, "printing": printing})
+
+
+def _body(request, printing: bool) -> str:
+    context = _context(request)
+    context["charts"] = _charts(context, request.GET.get("sector", ""))
+    context["printing"] = printing
     query = request.GET.copy()
     query.pop("print", None)
     context["export_query"] = query.urlencode()
-    context["fragment_key"] = digest(figures_version(), get_language(), request.get_full_path())
-    return render(request, "units/dashboard.html", context)
+    return render_to_string("units/_dashboard_body.html", context, request=request)
 
 
 def _charts(c: dict, sector: str) -> dict:

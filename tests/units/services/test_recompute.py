@@ -6,6 +6,7 @@ and its marks."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from kombu.exceptions import OperationalError
 
 from tests.units.figures import figures_of
@@ -15,6 +16,7 @@ from units.models import (
     OwnFigure,
     RecomputeMark,
     RecomputeRun,
+    ReductionDelta,
     ReductionFigure,
     Unit,
     User,
@@ -176,3 +178,36 @@ def test_a_sweep_with_nothing_to_do_records_no_run(demo):
     RecomputeMark.objects.create(area=Area.objects.first(), year=2020)
     assert rc.recompute(trigger="schedule").status == "done"
     assert rc.recompute(trigger="manual", everything=True) is not None
+
+
+def reference_cells(build, columns: str) -> set[tuple]:
+    """The cells the reference query (the benchmark's limit) computes, none all
+    zero, keyed like the snapshot: (area, agency, nation?, year, key, …)."""
+    from units.services import figures_sql as ref
+
+    found = set()
+    for dim in (ref.AREAS, ref.AGENCIES):
+        ctes, params = build(ref.EVERY_AREA, rc.figure_years(), nation=dim is ref.AREAS, dim=dim)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{ctes} SELECT {columns} FROM result", params)
+            for scope, *rest in cursor.fetchall():
+                if any(rest[2:]):
+                    area, agency = (scope, None) if dim is ref.AREAS else (None, scope)
+                    found.add((area, agency, scope is None and dim is ref.AREAS, *rest))
+    return found
+
+
+def test_the_snapshot_holds_the_reference_querys_cells(demo_figures):
+    """The engine (own rows, subtree sums, roots) and the reference query that
+    counts each cell straight from the units agree cell for cell."""
+    from units.services import figures_sql as ref
+
+    measures = "units, autonomous, staff_assigned, staff_actual, staff_vacancy"
+    figures = ReductionFigure.objects.values_list(
+        "scope_id", "agency_id", "nation", "year", "sector", *measures.split(", ")
+    )
+    assert set(figures) == reference_cells(ref.figures_sql, f"scope_id, year, sector, {measures}")
+    deltas = ReductionDelta.objects.values_list(
+        "scope_id", "agency_id", "nation", "year", "kind", "created", "ceased"
+    )
+    assert set(deltas) == reference_cells(ref.deltas_sql, ref.DELTA_COLUMNS)
