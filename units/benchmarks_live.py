@@ -56,15 +56,15 @@ def _wait_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def celery_worker(*options: str, **popen) -> subprocess.Popen:
+def celery_worker(*options: str, queues=QUEUES, **popen) -> subprocess.Popen:
     """A Celery worker of the portal, run from its folder, one task at a time
-    (`--pool=solo`) from both queues (the default and the recomputes'), with
-    `options` added and `popen` passed to `Popen` (the integration tests start
-    theirs here too)."""
+    (`--pool=solo`) from both queues (the default and the recomputes') or the
+    `queues` given, with `options` added and `popen` passed to `Popen` (the
+    integration tests start theirs here too)."""
     return subprocess.Popen(
         [
             *[sys.executable, "-m", "celery", "-A", "reformwatch", "worker", "--pool=solo"],
-            f"--queues={','.join(QUEUES)}",
+            f"--queues={','.join(queues)}",
             *options,
         ],
         cwd=ROOT,

@@ -9,7 +9,7 @@ from django.db import connection
 from units.benchmarks_live import celery_worker
 
 
-def start_worker(*options: str) -> subprocess.Popen:
+def start_worker(*options: str, **queues) -> subprocess.Popen:
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url}
@@ -19,6 +19,7 @@ def start_worker(*options: str) -> subprocess.Popen:
         "--without-gossip",
         "--without-mingle",
         *options,
+        **queues,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

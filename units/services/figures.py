@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reformwatch.queue import enqueue, enqueue_on_commit
+from reformwatch.queue import enqueue
 
 from ..audit import audit_bulk
 from ..models import Area, RecomputeMark, Unit, User
@@ -18,9 +18,11 @@ from .stale_marks import stale_pairs
 
 # By its registered name: units.tasks imports the services (a cycle otherwise).
 FIGURES_RECOMPUTE = "units.tasks.figures_recompute"
-# Up while a write-triggered recompute is queued (`recompute` lowers it as it
-# starts); it expires in case the queued task is lost, and the sweep catches up.
+# Up while a write-triggered recompute (or an admin's full one) is queued:
+# `recompute` lowers it as it starts; it expires in case the queued task is
+# lost (the sweep catches up with marks; an admin may ask again).
 RECOMPUTE_QUEUED = "figures:recompute-queued"
+FULL_QUEUED = "figures:recompute-all-queued"
 QUEUED_FOR = 300
 
 
@@ -55,24 +57,26 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
     transaction.on_commit(_request_recompute)
 
 
-def _request_recompute() -> None:
+def _request_recompute(everything: bool = False) -> None:
     """Enqueue one recompute for any number of writes: while one is queued (the
     flag is up until a run starts and takes the marks), a write's marks wait for
-    it. If the broker cannot be reached the change stands and the marks wait
-    for the sweeper (DESIGN §5); a cache that cannot be read enqueues anyway."""
+    it; an admin's full run likewise. If the broker cannot be reached the change
+    stands and the marks wait for the sweeper (DESIGN §5); a cache that cannot
+    be read enqueues anyway."""
     try:
-        first = cache.add(RECOMPUTE_QUEUED, True, timeout=QUEUED_FOR)
+        first = cache.add(FULL_QUEUED if everything else RECOMPUTE_QUEUED, True, QUEUED_FOR)
     except Exception:  # the cache is an accelerator: an error reads as a miss
         first = True
     if first:
-        enqueue(FIGURES_RECOMPUTE, "write")
+        enqueue(FIGURES_RECOMPUTE, *(("manual", True) if everything else ("write",)))
 
 
-def figures_recompute_starting() -> None:
-    """A run is starting and will take every mark there is: lower the flag, so
-    that a write committing from now on asks for a run of its own."""
+def figures_recompute_starting(everything: bool = False) -> None:
+    """A run is starting and will take every mark there is: lower its flag (a
+    full run lowers both), so that a request from now on asks for a run of its
+    own."""
     with contextlib.suppress(Exception):  # the cache is down: the flag expires
-        cache.delete(RECOMPUTE_QUEUED)
+        cache.delete_many([RECOMPUTE_QUEUED, FULL_QUEUED] if everything else [RECOMPUTE_QUEUED])
 
 
 def figures_recompute_all(*, actor: User) -> None:
@@ -87,4 +91,4 @@ def figures_recompute_all(*, actor: User) -> None:
         label=str(_("Full recompute of the figures")),
         after={},
     )
-    enqueue_on_commit(FIGURES_RECOMPUTE, "manual", True)
+    transaction.on_commit(lambda: _request_recompute(everything=True))

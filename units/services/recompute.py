@@ -47,7 +47,7 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     """Recompute the marked area × year pairs (or everything) and record the
     run; None when there was nothing to do (the sweep every minute, a write
     whose marks an earlier run took): no run is recorded then."""
-    figures_recompute_starting()
+    figures_recompute_starting(everything)
     if not (everything or RecomputeMark.objects.exists() or _areas_changed()):
         return None
     run = RecomputeRun.objects.create(trigger=trigger)
@@ -105,7 +105,8 @@ def _full(run: RecomputeRun, years: list[int]) -> None:
     run.save(update_fields=["years", "scopes", "areas_fingerprint"])
     with transaction.atomic():
         lock()
-        cover_sync()
+        if _areas_changed(run.areas_fingerprint) or not AreaCover.objects.exists():
+            cover_sync()
         _progress(run, 5)
         with fresh_tables():
             for done, cells in enumerate((FIGURES, DELTAS), 1):

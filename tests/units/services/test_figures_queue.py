@@ -58,3 +58,18 @@ def test_recomputes_have_their_own_queue_and_the_reminders_the_default():
     assert route({}, "units.tasks.figures_recompute")["queue"].name == "figures"
     assert route({}, "supervision.tasks.reminders")["queue"].name == "celery"
     assert route({}, "units.tasks.heartbeat")["queue"].name == "celery"
+
+
+def test_an_admins_full_runs_pressed_while_one_is_queued_queue_no_more(
+    sent, admin_user, district, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            figures.figures_recompute_all(actor=admin_user)  # audited each time
+    write(django_capture_on_commit_callbacks, district)
+    assert sent == [("manual", True), ("write",)]  # one full run waits, one write run
+    recompute(trigger="manual", everything=True)  # the full run starts: both flags down
+    with django_capture_on_commit_callbacks(execute=True):
+        figures.figures_recompute_all(actor=admin_user)
+    write(django_capture_on_commit_callbacks, district)
+    assert sent[2:] == [("manual", True), ("write",)]
