@@ -145,6 +145,9 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
         dashboards.append(("dashboard_province", f"/figures/?area={province.pk}&{year}"))
         if body:  # the province's People's Committee: every agency below it
             dashboards.append(("dashboard_agency", f"/figures/?agency={body.pk}&{year}"))
+        commune = province.children.filter(valid_to__isnull=True).order_by("code").first()
+        if commune:
+            dashboards.append(("dashboard_commune", f"/figures/?area={commune.pk}&{year}"))
     for name, url in dashboards:
         bench.page(f"{who}.{name}", client, url)
         bench.page(f"{who}.{name}_uncached", client, url, before=figures_swapped)

@@ -164,7 +164,10 @@ class FigureViewSet(viewsets.GenericViewSet):
         for name, value in (("scope", scope), ("agency", agency)):
             if params.get(name) and value is None:
                 raise ValidationError({name: [_("Give the id of an area or an agency.")]})
-        queryset = queryset.filter(scope_id=scope, agency_id=agency)
+        if scope is None and agency is None:
+            queryset = queryset.filter(nation=True)  # flagged: the planner counts them right
+        else:
+            queryset = queryset.filter(scope_id=scope, agency_id=agency)
         if params.get("year"):
             year = parse_id(params["year"])
             if year is None:

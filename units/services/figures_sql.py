@@ -1,7 +1,9 @@
-"""The recompute's SQL (DESIGN §4–§5): common table expressions that count the
-snapshot's cells set-based, for the chosen scopes (area ids, or every area at
-once) and the nation. Each builder returns SQL ending in a CTE `result` and
-its parameters; `recompute` inserts that, the benchmark times it alone."""
+"""The reference query of the snapshot (DESIGN §4–§5): common table expressions
+that count every cell straight from the units, for the chosen scopes (area
+ids, or every area at once) and the nation. Each builder returns SQL ending in
+a CTE `result` and its parameters. The recompute no longer runs it (it keeps
+own rows and sums them: `snapshot_sql`); the benchmark times it as the limit a
+full run is compared with, and a test checks the snapshot holds its cells."""
 
 import dataclasses
 import datetime as dt
