@@ -44,11 +44,13 @@ def areas_of(units: Iterable[Unit]) -> list[Area]:
 
 
 def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
-    """Mark the areas' figures of every year from `since` to this year as stale."""
+    """Mark the areas' figures of every year from `since` to this year as stale
+    (an area named twice is marked once: PostgreSQL refuses an upsert that
+    would touch a row twice)."""
     RecomputeMark.objects.bulk_create(
         [
             RecomputeMark(area_id=area, year=year)
-            for area, year in stale_pairs(areas=areas, since=since)
+            for area, year in dict.fromkeys(stale_pairs(areas=areas, since=since))
         ],
         update_conflicts=True,
         unique_fields=["area", "year"],

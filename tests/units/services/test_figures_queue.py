@@ -5,6 +5,7 @@ the run lowers the flag as it starts; a cache that fails enqueues anyway."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from reformwatch.celery import app
 from units import tasks
@@ -73,3 +74,13 @@ def test_an_admins_full_runs_pressed_while_one_is_queued_queue_no_more(
         figures.figures_recompute_all(actor=admin_user)
     write(django_capture_on_commit_callbacks, district)
     assert sent[2:] == [("manual", True), ("write",)]
+
+
+def test_an_area_named_twice_is_marked_once(sent, district, django_capture_on_commit_callbacks):
+    """Two units' chains share their district: on PostgreSQL the upsert of the
+    marks refused a row proposed twice."""
+    write_twice = [district, district.parent, district]
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_mark_stale(areas=write_twice, since=dt.date(2025, 1, 1))
+    years = timezone.localdate().year - 2025 + 1
+    assert RecomputeMark.objects.count() == 2 * years

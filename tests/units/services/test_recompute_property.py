@@ -6,26 +6,46 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from tests.factories import AgencyFactory, ServiceUnitFactory, UserFactory
+from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
 from tests.units.figures import figures_of
 from tests.units.services.exercised import assert_exercised, tally_applied
 from tests.units.services.histories import apply_drawn, drawn_kwargs, four_wards, histories, picked
 from units.choices import RestructuringKind as K
 from units.choices import Role
 from units.choices import StaffingCategory as C
-from units.models import ReductionDelta, ReductionFigure, RestructuringLink, StaffingFigure, Unit
+from units.models import (
+    Area,
+    AreaLineage,
+    ReductionDelta,
+    ReductionFigure,
+    RestructuringLink,
+    StaffingFigure,
+    Unit,
+)
 from units.models.snapshot import figure_scope_q
 from units.scope import area_ids
 from units.services import recompute as rc
+from units.services.figures import area_chain, figures_mark_stale
 from units.services.restructuring_rules import Decision
 from units.services.restructurings import restructuring_apply
 from units.services.staffing import StaffingRow, staffing_save
 from units.services.units import unit_register
 
 pytestmark = pytest.mark.django_db
-KINDS = [K.CONSOLIDATE, K.SPLIT, K.DISSOLVE, K.TRANSFER, K.ESTABLISH, "staffing", "agency"]
+KINDS = [
+    K.CONSOLIDATE,
+    K.SPLIT,
+    K.DISSOLVE,
+    K.TRANSFER,
+    K.ESTABLISH,
+    "staffing",
+    "agency",
+    "area",
+]
 
 
 def snapshot() -> set[tuple]:
@@ -86,6 +106,33 @@ def test_incremental_equals_full_equals_direct_counts():
     assert_exercised(TALLY, EXAMPLES, kinds=4)
     assert TALLY["applied staffing"] > 0, dict(TALLY)
     assert TALLY["applied agency"] > 0, dict(TALLY)
+    assert TALLY["applied area"] > 0, dict(TALLY)
+
+
+def merged_ward(admin, wards: list[Area], pick: int, day: dt.date) -> Area:
+    """A ward ends the day before `day` and a new ward of its district succeeds
+    it (the area covers change); its active units are transferred there, and
+    the areas marked as the admin's area form marks them."""
+    live = [w for w in wards if w.valid_to is None]
+    ward = live[pick % len(live)]
+    ward.valid_to = day - dt.timedelta(days=1)
+    ward.save(update_fields=["valid_to"])
+    new = CommuneFactory(parent=ward.parent, valid_from=day)
+    AreaLineage.objects.create(predecessor=ward, successor=new, effective_on=day)
+    moving = Unit.objects.services().active_on(day).filter(area=ward)
+    if moving:
+        restructuring_apply(
+            actor=admin,
+            kind=K.TRANSFER,
+            decision=Decision(f"{pick}/QĐ-ĐVHC", day, day, "UBND"),
+            source_ids=[u.pk for u in moving],
+            new_area_id=new.pk,
+        )
+    with transaction.atomic():
+        figures_mark_stale(areas=[*area_chain(ward), *area_chain(new)], since=dt.date(2015, 1, 1))
+    cache.clear()  # the areas' version moves on commit, which an example never reaches
+    tally_applied(TALLY, "area")
+    return new
 
 
 def new_body(admin, bodies: list[Unit], wards, pick: int, day: dt.date, chosen: list[int]):
@@ -146,6 +193,10 @@ def explore(layout, operations):
             new_body(admin, [top, *bodies], wards, pick, day, chosen)
             rc.recompute(trigger="write")
             continue
+        if kind == "area":  # a ward merged into a new one: lineage, end date, moves
+            wards.append(merged_ward(admin, wards, pick, day))
+            rc.recompute(trigger="write")
+            continue
         kwargs = drawn_kwargs(kind, n, pick, how_many, active=active, wards=wards, distinct=True)
         applied = apply_drawn(
             TALLY, actor=admin, kind=kind, n=n, day=day, reverse=reverse, **kwargs
@@ -160,6 +211,8 @@ def explore(layout, operations):
     for year in range(2014, 2026):
         end = dt.date(year, 12, 31)
         for scope in scopes:
+            if isinstance(scope, Area) and scope.valid_to and scope.valid_to < end:
+                continue  # an ended ward counts only while it existed
             units = Unit.objects.services().active_on(end)
             figures = StaffingFigure.objects.filter(
                 year=year, category__in=[C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE]
