@@ -117,9 +117,10 @@ def dashboard_rps(bench, official: Client, year: str) -> None:
     )
     try:
         _wait_port(port)
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={official.cookies[settings.SESSION_COOKIE_NAME].value}"
-        )
+        # The reader's cookies as a browser sends them: the session and the
+        # form token (without it the page around the body is drawn each time).
+        official.get(f"/figures/?{year}")
+        cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in official.cookies.items())
         base = f"http://127.0.0.1:{port}"
         dashboard = f"{base}/figures/?{year}"
         subprocess.run(["curl", "-s", "-o", os.devnull, "-b", cookie, dashboard], check=False)

@@ -64,16 +64,17 @@ def _joined(found: dict) -> str:
     return ":".join(str(found.get(key) or 0) for key in FIGURES_DEPEND_ON)
 
 
-def figures_cached(key: str) -> tuple[str, object | None]:
-    """The figures' version and what is cached under `key` for that version
-    (None if nothing is), in one cache read. A cache that cannot be read is a
-    miss."""
+def figures_cached(key: str, *plain: str | None) -> tuple:
+    """The figures' version, what is cached under `key` for that version (None
+    if nothing is), and what is cached under each `plain` key (None: not
+    asked), in one cache read. A cache that cannot be read is a miss."""
     try:
-        found = cache.get_many([*FIGURES_DEPEND_ON, key])
+        found = cache.get_many([*FIGURES_DEPEND_ON, key, *filter(None, plain)])
     except Exception:  # the cache is an accelerator
-        return "", None
+        return "", None, *(None for _key in plain)
     version, stored = _joined(found), found.get(key)
-    return version, stored[1] if stored and version and stored[0] == version else None
+    value = stored[1] if stored and version and stored[0] == version else None
+    return version, value, *(found.get(other) if other else None for other in plain)
 
 
 def figures_store(key: str, version: str, value, timeout: int = 3600) -> None:

@@ -2,12 +2,15 @@
 staff for a scope, read from the snapshot the recompute writes; each of its
 tables exported as shown, and a print view."""
 
+import contextlib
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -56,17 +59,44 @@ def _context(request) -> dict:
 @login_required
 def dashboard(request):
     """The page's body is cached whole, under the figures' version, the language
-    and the filters (every official may read every scope): a request it was
-    cached for is answered from one cache read, without the form or the
-    figures; the page around it (the reader's menu) is drawn each time."""
+    and the filters (every official may read every scope), and the page around
+    it (the reader's menu, name and form tokens) for a minute under the
+    reader's session: a request both were cached for is answered from one
+    cache read, without the form, the figures or a template."""
     printing = request.GET.get("print") == "1"
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     key = "dashboard-page:" + digest(get_language(), query)
-    version, body = figures_cached(key)
+    chrome_key = _chrome_key(request, printing)
+    version, body, chrome = figures_cached(key, chrome_key)
     if body is None:
         body = _body(request, printing)
         figures_store(key, version, body)
-    return render(request, "units/dashboard.html", {"body": body, "printing": printing})
+    if chrome is None:
+        page = render_to_string(
+            "units/dashboard.html", {"body": mark_safe(BODY), "printing": printing}, request
+        )
+        chrome = page.split(BODY)
+        if chrome_key:
+            with contextlib.suppress(Exception):  # the cache is a courtesy
+                cache.set(chrome_key, chrome, CHROME_FOR)
+    return HttpResponse(chrome[0] + body + chrome[1])
+
+
+BODY = "<!-- the dashboard's body -->"
+CHROME_FOR = 60  # seconds: a reader's new name or role shows within a minute
+
+
+def _chrome_key(request, printing: bool) -> str | None:
+    """The reader's page around the body, cached per session and form token;
+    not when a message waits to be shown or the token is new (its cookie is
+    set with this response)."""
+    token = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    session = request.session
+    if not token or "messages" in request.COOKIES or session.get("_messages"):
+        return None
+    return "dashboard-chrome:" + digest(
+        session.session_key, token, request.user.pk, get_language(), printing
+    )
 
 
 def _body(request, printing: bool) -> str:
