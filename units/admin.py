@@ -118,7 +118,7 @@ class AreaAdmin(AuditedAdmin):
         super().save_related(request, form, formsets, change)
         # What the figures of the area (and of the areas it left) count changed.
         areas = {a.pk: a for a in [*request._stale_areas, *area_chain(form.instance)]}
-        figures_mark_stale(areas=areas.values(), since=BASE_YEAR_START)
+        figures_mark_stale(areas=areas.values(), since=BASE_YEAR_START, covers=True)
         areas_changed()
 
     @admin.action(description=_("Move the units of these ended areas (2025 rules)"))
@@ -190,6 +190,26 @@ class AreaLineageAdmin(AuditedAdmin):
 
     def audit_targets(self, obj):
         return {"areas": [obj.predecessor, obj.successor]}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._lineage_changed([form.instance])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._lineage_changed([obj])
+
+    def delete_queryset(self, request, queryset):
+        links = list(queryset.select_related("predecessor", "successor"))
+        super().delete_queryset(request, queryset)
+        self._lineage_changed(links)
+
+    def _lineage_changed(self, links) -> None:
+        """A successor's figures count its predecessors' units: both chains."""
+        areas = {a.pk: a for link in links for a in (link.predecessor, link.successor)}
+        chains = {a.pk: a for area in areas.values() for a in area_chain(area)}
+        figures_mark_stale(areas=chains.values(), since=BASE_YEAR_START, covers=True)
+        areas_changed()
 
 
 class UnitAdminForm(forms.ModelForm):

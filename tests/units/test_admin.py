@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from tests.factories import AreaFactory, ServiceUnitFactory, UserFactory
 from units.choices import Role
-from units.models import AuditEntry, RecomputeMark, Unit
+from units.models import AreaLineage, AuditEntry, RecomputeMark, Unit
+from units.services.figures import COVERS
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,33 @@ def test_an_admin_sets_a_scopes_target_and_it_is_audited(admin_client, district)
     target = Target.objects.get(source="Kế hoạch 128-KH/TU")
     entry = AuditEntry.objects.get(object_type="units.target", object_id=str(target.pk))
     assert entry.links.filter(area=district).exists()
+
+
+def test_a_lineage_link_added_or_deleted_in_the_admin_marks_both_areas_and_the_covers(
+    admin_client, district, other_district, django_capture_on_commit_callbacks
+):
+    """A successor's figures count its predecessors' units: a link edited in
+    the admin marked nothing, and the figures kept the old covers."""
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(
+            reverse("admin:units_arealineage_add"),
+            {
+                "predecessor": district.pk,
+                "successor": other_district.pk,
+                "effective_on": "01/07/2025",
+                "decision": "1/NQ-TEST",
+                "main": "on",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    marked = set(RecomputeMark.objects.values_list("area_id", "year"))
+    assert {(district.pk, COVERS), (other_district.pk, COVERS)} <= marked
+    assert (district.parent_id, 2025) in marked
+    RecomputeMark.objects.all().delete()
+    link = AreaLineage.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        admin_client.post(
+            reverse("admin:units_arealineage_delete", args=[link.pk]), {"post": "yes"}
+        )
+    assert not AreaLineage.objects.exists()
+    assert (other_district.pk, COVERS) in set(RecomputeMark.objects.values_list("area_id", "year"))

@@ -21,6 +21,7 @@ from ..choices import AreaLevel
 from ..models import Area, AreaLineage, RecomputeMark, User
 from ..text import fold
 from ..versions import areas_changed
+from .figures import COVERS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "areas"
 REGISTRY = DATA / "registry"
@@ -278,7 +279,7 @@ def _after_change(actor, counts, specs, areas) -> None:
         after=counts,
     )
     provinces = [areas[s.key] for s in specs if s.level == AreaLevel.PROVINCE]
-    years = range(FIRST_FIGURE_YEAR, timezone.localdate().year + 1)
+    years = [*range(FIRST_FIGURE_YEAR, timezone.localdate().year + 1), COVERS]
     RecomputeMark.objects.bulk_create(
         [RecomputeMark(area=p, year=y) for p in provinces for y in years],
         update_conflicts=True,

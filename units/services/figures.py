@@ -24,6 +24,10 @@ FIGURES_RECOMPUTE = "units.tasks.figures_recompute"
 RECOMPUTE_QUEUED = "figures:recompute-queued"
 FULL_QUEUED = "figures:recompute-all-queued"
 QUEUED_FOR = 300
+# The year of a mark that asks the next run to compare the covers: a write
+# that adds, moves or ends an area, a lineage link or an agency leaves one
+# (the minute's sweep compares them anyway, for a change made elsewhere).
+COVERS = 0
 
 
 def area_chain(area: Area) -> list[Area]:
@@ -43,15 +47,18 @@ def areas_of(units: Iterable[Unit]) -> list[Area]:
     return list(found.values())
 
 
-def figures_mark_stale(*, areas: Iterable[Area], since: dt.date) -> None:
+def figures_mark_stale(*, areas: Iterable[Area], since: dt.date, covers: bool = False) -> None:
     """Mark the areas' figures of every year from `since` to this year as stale
     (an area named twice is marked once: PostgreSQL refuses an upsert that
-    would touch a row twice)."""
+    would touch a row twice); `covers`: the change added, moved or ended an
+    area, a lineage link or an agency, so the next run compares the covers
+    (a mark of year `COVERS`)."""
+    areas = list(areas)
+    pairs = stale_pairs(areas=areas, since=since)
+    if covers:
+        pairs += [(area.pk, COVERS) for area in areas]
     RecomputeMark.objects.bulk_create(
-        [
-            RecomputeMark(area_id=area, year=year)
-            for area, year in dict.fromkeys(stale_pairs(areas=areas, since=since))
-        ],
+        [RecomputeMark(area_id=area, year=year) for area, year in dict.fromkeys(pairs)],
         update_conflicts=True,
         unique_fields=["area", "year"],
         update_fields=["marked_at"],

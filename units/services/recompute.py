@@ -28,7 +28,7 @@ from ..models import Area, AreaCover, AreaLineage, RecomputeMark, RecomputeRun, 
 from ..versions import figures_swapped
 from . import snapshot_apply as apply
 from .covers import Changed, cover_sync
-from .figures import figures_recompute_starting
+from .figures import COVERS, figures_recompute_starting
 from .snapshot_sql import DELTAS, FIGURES
 from .snapshot_swap import fresh_tables
 
@@ -48,20 +48,29 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     run; None when there was nothing to do (the sweep every minute, a write
     whose marks an earlier run took): no run is recorded then."""
     figures_recompute_starting(everything)
-    if not (everything or RecomputeMark.objects.exists() or _areas_changed()):
+    # A write's run compares the covers only when a write asked (a mark of year
+    # COVERS); the minute's sweep and a full run always check the fingerprint,
+    # and so does every run where no sweep runs (tasks run eagerly).
+    sweeping = trigger != RecomputeRun.Trigger.WRITE or settings.CELERY_TASK_ALWAYS_EAGER
+    claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
+    if not (everything or claimed or (sweeping and _areas_changed())):
         return None
+    asked = any(year == COVERS for _i, _area, year, _t in claimed)
     run = RecomputeRun.objects.create(trigger=trigger)
     _hold(run, True)
     try:
-        _close_dead_runs(run)
-        claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
-        run.areas_fingerprint = _areas_fingerprint()
+        if sweeping or everything:
+            _close_dead_runs(run)
+            run.areas_fingerprint = _areas_fingerprint()
+        elif asked:
+            run.areas_fingerprint = _areas_fingerprint()
         years = figure_years()
         pairs = sorted({(area, year) for _i, area, year, _t in claimed if year in years})
         if everything or len(pairs) > MOST_PAIRS or not AreaCover.objects.exists():
             _full(run, years)
         else:
-            _incremental(run, pairs)
+            compare = asked or (run.areas_fingerprint and _areas_changed(run.areas_fingerprint))
+            _incremental(run, pairs, compare=bool(compare))
         _release(claimed)
     except Exception as error:
         RecomputeRun.objects.filter(pk=run.pk).update(
@@ -76,13 +85,13 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     return run
 
 
-def _incremental(run: RecomputeRun, pairs: list[tuple[int, int]]) -> None:
+def _incremental(run: RecomputeRun, pairs: list[tuple[int, int]], *, compare: bool) -> None:
     """One transaction: the covers brought up to date if the areas or agencies
-    changed, the differences of the marked pairs added, the scopes whose cover
-    changed summed again."""
+    may have changed (`compare`), the differences of the marked pairs added,
+    the scopes whose cover changed summed again."""
     with transaction.atomic():
         lock()
-        changed = cover_sync() if _areas_changed(run.areas_fingerprint) else Changed()
+        changed = cover_sync() if compare else Changed()
         touched: set[tuple] = set()
         if pairs:
             apply.claim(pairs)
@@ -247,5 +256,8 @@ def _areas_changed(fingerprint: str | None = None) -> bool:
 
 
 def _last_fingerprint() -> str:
-    last = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
+    """The fingerprint of the last finished run that took one (a write's run
+    that was not asked to compare the covers does not)."""
+    done = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE)
+    last = done.exclude(areas_fingerprint="").first()
     return last.areas_fingerprint if last else ""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..audit import audit_record, audit_save
-from ..choices import LinkRole
+from ..choices import LinkRole, UnitKind
 from ..models import Restructuring, RestructuringLink, Unit, User
 from ..models.staffing import QUOTA_OF_KIND, quota_year
 from ..versions import registry_changed
@@ -124,7 +124,8 @@ def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs)
         unit.save(update_fields=list(plan.renamed))
     Unit.objects.bulk_create(rows.results, batch_size=1000)
     RestructuringLink.objects.bulk_create(rows.links, batch_size=1000)
-    figures_mark_stale(areas=rows.areas, since=restructuring.effective_on)
+    agencies = any(unit.kind == UnitKind.AGENCY for unit in rows.results)
+    figures_mark_stale(areas=rows.areas, since=restructuring.effective_on, covers=agencies)
     registry_changed()
     audit_save(
         *restructuring_audit_rows(restructuring=restructuring, links=rows.links, actor=actor)
@@ -244,7 +245,8 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
     restructuring.reversed_by = actor
     restructuring.reversal_reason = reason.strip()
     restructuring.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-    figures_mark_stale(areas=touched_areas, since=restructuring.effective_on)
+    agencies = any(unit.kind == UnitKind.AGENCY for unit in created)
+    figures_mark_stale(areas=touched_areas, since=restructuring.effective_on, covers=agencies)
     registry_changed()
     audit_record(
         actor=actor,

@@ -84,7 +84,9 @@ def unit_register(*, actor: User, data: dict[str, Any]) -> Unit:
     unit = Unit(**{field: data.get(field) for field in UNIT_REGISTER_FIELDS if field in data})
     unit.full_clean()
     unit.save()
-    figures_mark_stale(areas=areas_of([unit]), since=unit.established_on)
+    figures_mark_stale(
+        areas=areas_of([unit]), since=unit.established_on, covers=unit.kind == UnitKind.AGENCY
+    )
     registry_changed()
     audit_record(
         actor=actor,

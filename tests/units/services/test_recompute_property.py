@@ -129,7 +129,8 @@ def merged_ward(admin, wards: list[Area], pick: int, day: dt.date) -> Area:
             new_area_id=new.pk,
         )
     with transaction.atomic():
-        figures_mark_stale(areas=[*area_chain(ward), *area_chain(new)], since=dt.date(2015, 1, 1))
+        chains = [*area_chain(ward), *area_chain(new)]  # as the admin's area form marks them
+        figures_mark_stale(areas=chains, since=dt.date(2015, 1, 1), covers=True)
     cache.clear()  # the areas' version moves on commit, which an example never reaches
     tally_applied(TALLY, "area")
     return new
