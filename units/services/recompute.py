@@ -61,8 +61,7 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     try:
         if sweeping or everything:
             _close_dead_runs(run)
-            run.areas_fingerprint = _areas_fingerprint()
-        elif asked:
+        if sweeping or everything or asked:
             run.areas_fingerprint = _areas_fingerprint()
         years = figure_years()
         pairs = sorted({(area, year) for _i, area, year, _t in claimed if year in years})
