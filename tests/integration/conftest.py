@@ -6,7 +6,10 @@ import subprocess
 import pytest
 from django.db import connection
 
+from reformwatch.celery import app
+from tests.factories import ServiceUnitFactory
 from units.benchmarks_live import celery_worker
+from units.services.recompute import recompute
 
 
 def start_worker(*options: str, **queues) -> subprocess.Popen:
@@ -42,3 +45,25 @@ def worker():
     yield process
     if process.poll() is None:
         stop_worker(process)
+
+
+@pytest.fixture
+def schools(district, agency):
+    """Three schools of the agency in the district, their figures computed
+    (other tests' recomputes, queued with no worker to run them, purged)."""
+    units = [ServiceUnitFactory(name=f"Trường {n}", area=district, parent=agency) for n in "ABC"]
+    app.control.purge()
+    recompute(trigger="manual", everything=True)
+    return units
+
+
+@pytest.fixture
+def body(district, supervisor):
+    """A National Assembly delegation of the district's province, the supervisor in it."""
+    from supervision.models import SupervisoryBody
+
+    body = SupervisoryBody.objects.create(
+        name="Đoàn ĐBQH thử", kind="na_delegation", level="province", area=district.parent
+    )
+    body.members.add(supervisor)
+    return body

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from reformwatch.celery import app
-from tests.factories import AgencyFactory, ServiceUnitFactory
+from tests.factories import AgencyFactory
 from tests.integration.conftest import start_worker, stop_worker
 from tests.integration.test_figures_worker import consolidate, units_2020, wait_for
 from tests.units.figures import figures_of
@@ -26,14 +26,6 @@ from units.services.restructurings import restructuring_apply
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DAY = dt.date(2020, 2, 1)
-
-
-@pytest.fixture
-def schools(district, agency):
-    units = [ServiceUnitFactory(name=f"Trường {n}", area=district, parent=agency) for n in "ABC"]
-    app.control.purge()
-    recompute(trigger="manual", everything=True)
-    return units
 
 
 def release_waiting() -> bool:

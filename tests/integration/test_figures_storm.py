@@ -36,17 +36,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DAY = dt.date(2024, 3, 1)
 
 
-@pytest.fixture
-def body(district, supervisor):
-    from supervision.models import SupervisoryBody
-
-    body = SupervisoryBody.objects.create(
-        name="Đoàn ĐBQH thử", kind="na_delegation", level="province", area=district.parent
-    )
-    body.members.add(supervisor)
-    return body
-
-
 def waiting() -> Counter:
     """The recomputes waiting in the broker's `figures` queue, by trigger."""
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)

@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import reverse
 
 from reformwatch.celery import app
-from tests.factories import ServiceUnitFactory
 from tests.integration.conftest import start_worker, stop_worker
 from tests.units.figures import figures_of
 from tests.units.views.restructuring_steps import add_sources, fill_decision, start, step_url
@@ -31,14 +30,6 @@ from units.services.restructurings import restructuring_apply
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DAY = dt.date(2020, 2, 1)
-
-
-@pytest.fixture
-def schools(district, agency):
-    units = [ServiceUnitFactory(name=f"Trường {n}", area=district, parent=agency) for n in "ABC"]
-    app.control.purge()  # other tests' recomputes, queued with no worker to run them
-    recompute(trigger="manual", everything=True)
-    return units
 
 
 def wait_for(condition, process=None, seconds=60):

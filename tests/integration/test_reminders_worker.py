@@ -19,17 +19,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DONE = re.compile(r"supervision\.tasks\.reminders\[[^\]]+\] succeeded")
 
 
-@pytest.fixture
-def body(district, supervisor):
-    from supervision.models import SupervisoryBody
-
-    body = SupervisoryBody.objects.create(
-        name="Đoàn ĐBQH thử", kind="na_delegation", level="province", area=district.parent
-    )
-    body.members.add(supervisor)
-    return body
-
-
 def test_the_worker_sends_the_days_reminders_once(worker, body, supervisor, clerk, unit):
     assert settings.CELERY_BEAT_SCHEDULE["supervision-reminders"]["task"] == tasks.reminders.name
     due = timezone.localdate() - dt.timedelta(days=1)

@@ -40,16 +40,11 @@ def _cells(prefix: str, key: str) -> list[models.UniqueConstraint]:
     ]
 
 
-class ReductionFigure(models.Model):
-    """For a scope (an area through its lineage, an agency's subtree, or the
-    nation), a year (as of 31/12) and a sector (`ALL` for every sector): the
-    public service units active, those in autonomy groups 1–2, and the quota
-    staff (civil servants and budget-paid employees) assigned, actual and
-    vacant, summed unit by unit. A change against a base year is read from two
-    rows; a cell with nothing in it has no row. The counts are plain integers:
-    the differential update proposes negative differences (`snapshot_apply`)."""
-
-    ALL = "*"
+class SnapshotCell(models.Model):
+    """What every cell of the snapshot has: its scope (an area through its
+    lineage, an agency's subtree, or the nation), its year and the run that
+    wrote it. The counts are plain integers: the differential update proposes
+    negative differences (`snapshot_apply`)."""
 
     scope = _scope(Area)
     agency = _scope(Unit)
@@ -57,53 +52,59 @@ class ReductionFigure(models.Model):
     # estimates them right: 116 rows among a million.
     nation = models.BooleanField(default=False)
     year = models.PositiveSmallIntegerField()
+    run = models.ForeignKey(
+        RecomputeRun,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.scope or self.agency or "VN")
+
+
+class ReductionFigure(SnapshotCell):
+    """For a scope, a year (as of 31/12) and a sector (`ALL` for every sector):
+    the public service units active, those in autonomy groups 1–2, and the
+    quota staff (civil servants and budget-paid employees) assigned, actual
+    and vacant, summed unit by unit. A change against a base year is read from
+    two rows; a cell with nothing in it has no row."""
+
+    ALL = "*"
+
     sector = models.CharField(max_length=12)
     units = models.IntegerField(default=0)
     autonomous = models.IntegerField(default=0)
     staff_assigned = models.IntegerField(default=0)
     staff_actual = models.IntegerField(default=0)
     staff_vacancy = models.IntegerField(default=0)
-    run = models.ForeignKey(
-        RecomputeRun,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
 
     class Meta:
         constraints = _cells("figure", "sector")
 
     def __str__(self):
-        return f"{self.scope or self.agency or 'VN'} {self.year} {self.sector}: {self.units}"
+        return f"{self.scope_label} {self.year} {self.sector}: {self.units}"
 
 
-class ReductionDelta(models.Model):
+class ReductionDelta(SnapshotCell):
     """The waterfall's cells (DESIGN §4.4): for a scope, a year and a kind of
     restructuring, the public service units its decisions in force that year
     (1/1 to 31/12) created and ended. A window's bars are sums."""
 
-    scope = _scope(Area)
-    agency = _scope(Unit)
-    nation = models.BooleanField(default=False)
-    year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12)
     created = models.IntegerField(default=0)
     ceased = models.IntegerField(default=0)
-    run = models.ForeignKey(
-        RecomputeRun,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
 
     class Meta:
         constraints = _cells("delta", "kind")
 
     def __str__(self):
-        scope = self.scope or self.agency or "VN"
-        return f"{scope} {self.year} {self.kind}: +{self.created} −{self.ceased}"
+        return f"{self.scope_label} {self.year} {self.kind}: +{self.created} −{self.ceased}"
 
 
 class OwnFigure(models.Model):

@@ -12,40 +12,31 @@ from ..models import AgencyCover, Area, AreaCover, AreaLineage, Unit
 DEPTH = 4  # areas: province, district, commune (and a margin)
 AGENCY_DEPTH = 8
 
+AREA_FIELDS = ("scope_id", "area_id", "root", "first_year", "last_year")
+AGENCY_FIELDS = ("scope_id", "member_id")
+
 
 @dataclasses.dataclass
 class Changed:
+    """The scopes whose cover rows changed."""
+
     areas: set[int] = dataclasses.field(default_factory=set)
     agencies: set[int] = dataclasses.field(default_factory=set)
-    rows: int = 0  # cover rows written or deleted
 
 
 def cover_sync() -> Changed:
     """Bring both cover tables up to date; the caller holds the lock
     (`recompute.lock`) in its transaction."""
-    changed = Changed()
-    stored = {
-        (scope, area, root, first, last): pk
-        for pk, scope, area, root, first, last in AreaCover.objects.values_list(
-            "pk", "scope_id", "area_id", "root", "first_year", "last_year"
-        )
-    }
-    wanted = area_cover_rows()
-    changed.areas = _write(
-        AreaCover, stored, wanted, ("scope_id", "area_id", "root", "first_year", "last_year")
+    return Changed(
+        areas=_write(AreaCover, AREA_FIELDS, area_cover_rows()),
+        agencies=_write(AgencyCover, AGENCY_FIELDS, agency_cover_rows()),
     )
-    changed.rows = len(set(stored).symmetric_difference(wanted))
-    stored = {
-        (scope, member): pk
-        for pk, scope, member in AgencyCover.objects.values_list("pk", "scope_id", "member_id")
-    }
-    wanted = agency_cover_rows()
-    changed.agencies = _write(AgencyCover, stored, wanted, ("scope_id", "member_id"))
-    changed.rows += len(set(stored).symmetric_difference(wanted))
-    return changed
 
 
-def _write(model, stored: dict[tuple, int], wanted: set[tuple], fields) -> set[int]:
+def _write(model, fields: tuple[str, ...], wanted: set[tuple]) -> set[int]:
+    """Delete the stored rows not wanted, insert the wanted rows not stored;
+    the scopes of both."""
+    stored = {tuple(row[1:]): row[0] for row in model.objects.values_list("pk", *fields)}
     gone = [pk for row, pk in stored.items() if row not in wanted]
     new = [row for row in wanted if row not in stored]
     for i in range(0, len(gone), 5000):
@@ -53,7 +44,7 @@ def _write(model, stored: dict[tuple, int], wanted: set[tuple], fields) -> set[i
     model.objects.bulk_create(
         (model(**dict(zip(fields, row, strict=True))) for row in new), batch_size=5000
     )
-    return {row[0] for row in new} | {row[0] for row, pk in stored.items() if row not in wanted}
+    return {row[0] for row in new} | {row[0] for row in stored if row not in wanted}
 
 
 def area_cover_rows() -> set[tuple]:

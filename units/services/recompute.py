@@ -53,23 +53,25 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     # and so does every run where no sweep runs (tasks run eagerly).
     sweeping = trigger != RecomputeRun.Trigger.WRITE or settings.CELERY_TASK_ALWAYS_EAGER
     claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
-    if not (everything or claimed or (sweeping and _areas_changed())):
-        return None
     asked = any(year == COVERS for _i, _area, year, _t in claimed)
-    run = RecomputeRun.objects.create(trigger=trigger)
+    fingerprint = _areas_fingerprint() if sweeping or everything or asked else ""
+    covered = AreaCover.objects.exists()
+    # The covers may be out of date: never built, the fingerprint moved since the
+    # last run that took one, or (a write's run without a fingerprint) unknown.
+    stale = not covered or (fingerprint and _areas_changed(fingerprint))
+    if not (everything or claimed or (sweeping and stale)):
+        return None
+    run = RecomputeRun.objects.create(trigger=trigger, areas_fingerprint=fingerprint)
     _hold(run, True)
     try:
         if sweeping or everything:
             _close_dead_runs(run)
-        if sweeping or everything or asked:
-            run.areas_fingerprint = _areas_fingerprint()
         years = figure_years()
         pairs = sorted({(area, year) for _i, area, year, _t in claimed if year in years})
-        if everything or len(pairs) > MOST_PAIRS or not AreaCover.objects.exists():
-            _full(run, years)
+        if everything or len(pairs) > MOST_PAIRS or not covered:
+            _full(run, years, compare=bool(stale or not fingerprint))
         else:
-            compare = asked or (run.areas_fingerprint and _areas_changed(run.areas_fingerprint))
-            _incremental(run, pairs, compare=bool(compare))
+            _incremental(run, pairs, compare=bool(asked or stale))
         _release(claimed)
     except Exception as error:
         RecomputeRun.objects.filter(pk=run.pk).update(
@@ -102,18 +104,19 @@ def _incremental(run: RecomputeRun, pairs: list[tuple[int, int]], *, compare: bo
         run.scopes = len(touched | {(a, None) for a in changed.areas})
         run.scopes += len(changed.agencies)
         run.years = sorted({year for _area, year in pairs})
-        run.save(update_fields=["rows", "scopes", "years", "areas_fingerprint"])
+        run.save(update_fields=["rows", "scopes", "years"])
 
 
-def _full(run: RecomputeRun, years: list[int]) -> None:
-    """One transaction: the covers brought up to date, every own row and every
-    scope's rows built into fresh tables, and swapped in."""
+def _full(run: RecomputeRun, years: list[int], *, compare: bool) -> None:
+    """One transaction: the covers brought up to date if they may have changed
+    (`compare`), every own row and every scope's rows built into fresh tables,
+    and swapped in."""
     run.years = years
     run.scopes = Area.objects.count() + 1 + Unit.objects.agencies().count()
-    run.save(update_fields=["years", "scopes", "areas_fingerprint"])
+    run.save(update_fields=["years", "scopes"])
     with transaction.atomic():
         lock()
-        if _areas_changed(run.areas_fingerprint) or not AreaCover.objects.exists():
+        if compare:
             cover_sync()
         _progress(run, 5)
         with fresh_tables():
