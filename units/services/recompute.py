@@ -80,9 +80,9 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
         raise
     finally:
         _hold(run, False)
-    figures_swapped()  # the dashboards' cache keys move on
     run.status, run.progress, run.finished_at = RecomputeRun.Status.DONE, 100, timezone.now()
     run.save(update_fields=["status", "progress", "finished_at"])
+    figures_swapped()  # then the dashboards' cache keys move on (the run is done either way)
     return run
 
 

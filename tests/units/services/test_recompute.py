@@ -211,3 +211,16 @@ def test_the_snapshot_holds_the_reference_querys_cells(demo_figures):
         "scope_id", "agency_id", "nation", "year", "kind", "created", "ceased"
     )
     assert set(deltas) == reference_cells(ref.deltas_sql, ref.DELTA_COLUMNS)
+
+
+def test_a_run_whose_cache_bump_fails_is_still_recorded_done(unit, monkeypatch):
+    """The snapshot was committed: the jobs page says so, whatever the cache."""
+    from units import versions
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is gone")
+
+    monkeypatch.setattr(versions.cache, "incr", down)
+    with pytest.raises(ConnectionError):
+        rc.recompute(trigger="manual", everything=True)
+    assert RecomputeRun.objects.get().status == RecomputeRun.Status.DONE
