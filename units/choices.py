@@ -68,6 +68,12 @@ class RestructuringKind(models.TextChoices):
     RENAME = "rename", _("Rename / re-scope")
 
 
+# The waterfall's kind for the units a managing body handed to its successor on
+# the day of the succession (a transfer that is not a change of the scopes
+# counting both bodies).
+SUCCESSION = "succession"
+
+
 class LinkRole(models.TextChoices):
     SOURCE = "source", _("Source")
     RESULT = "result", _("Result")

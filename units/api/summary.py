@@ -95,7 +95,7 @@ class FigureSummaryView(APIView):
                         "value": bar.value,
                         "running": bar.running,
                         "kind": bar.kind,
-                        "decisions": _link(decisions, bar.kind, where, window),
+                        "decisions": _link(decisions, bar.decisions_kind, where, window),
                     }
                     for bar in data["waterfall"]
                 ],

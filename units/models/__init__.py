@@ -11,6 +11,7 @@ from .figures import (
     RecomputeRun,
     Target,
 )
+from .lineage import AgencySuccession
 from .registry import Restructuring, RestructuringLink, Unit, UnitQuerySet
 from .snapshot import OwnDelta, OwnFigure, ReductionDelta, ReductionFigure
 from .staffing import StaffingFigure, StaffingImport
@@ -18,6 +19,7 @@ from .tokens import ApiToken
 
 __all__ = [
     "AgencyCover",
+    "AgencySuccession",
     "ApiToken",
     "Area",
     "AreaCover",

@@ -269,6 +269,10 @@ class RestructuringLink(models.Model):
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # A transfer's copy: the unit it continues (the source in the same position).
+    copy_of = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [

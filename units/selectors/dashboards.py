@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from ..choices import AreaLevel, RestructuringKind, Sector
+from ..choices import SUCCESSION, AreaLevel, RestructuringKind, Sector
 from ..models import (
     Area,
     RecomputeMark,
@@ -140,8 +140,14 @@ def _ceil(value: Decimal) -> int:
 class Bar:
     label: str
     value: int
-    kind: str = ""  # the restructurings behind it, for the link
+    kind: str = ""  # the kind of change (a restructuring's, or SUCCESSION)
     running: int = 0  # the count after this bar
+
+    @property
+    def decisions_kind(self) -> str:
+        """The kind of the restructurings behind the bar, for the link: units
+        handed to a successor body moved by transfer."""
+        return RestructuringKind.TRANSFER if self.kind == SUCCESSION else self.kind
 
 
 def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int) -> list[Bar]:
@@ -152,16 +158,27 @@ def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int)
     rows = ReductionDelta.objects.filter(figure_scope_q(area), year__gt=base_year, year__lte=year)
     totals = rows.values("kind").annotate(created=Sum("created"), ceased=Sum("ceased"))
     labels = dict(RestructuringKind.choices)
+    none = {"created": 0, "ceased": 0}
     totals = {row["kind"]: row for row in totals.order_by()}
-    moved = totals.pop(RestructuringKind.TRANSFER, {"created": 0, "ceased": 0})
+    moved = totals.pop(RestructuringKind.TRANSFER, none)
+    if area is None:
+        moved = none  # every transfer stays in the nation: in = out
+    # Units a body handed to its successor on the day it ended: in a scope
+    # that counts both they cancel out; the net is received or handed over.
+    handed = totals.pop(SUCCESSION, none)
+    handed = handed["created"] - handed["ceased"]
     # Transfers in first and out last, so that the running count never dips
     # below zero for a scope that units were moved into (a new commune's).
-    steps = [(_("Transfers in"), moved["created"], RestructuringKind.TRANSFER)]
+    steps = [
+        (_("Received from predecessor bodies"), max(handed, 0), SUCCESSION),
+        (_("Transfers in"), moved["created"], RestructuringKind.TRANSFER),
+    ]
     for kind in sorted(totals):
         steps.append(
             (labels.get(kind, kind), totals[kind]["created"] - totals[kind]["ceased"], kind)
         )
     steps.append((_("Transfers out"), -moved["ceased"], RestructuringKind.TRANSFER))
+    steps.append((_("Handed over to successor bodies"), min(handed, 0), SUCCESSION))
     bars, running = [Bar(str(_("Base")), base, running=base)], base
     for label, change, kind in steps:
         if change:

@@ -7,10 +7,10 @@ The scopes whose rows changed are returned: only their figures move."""
 import dataclasses
 import datetime as dt
 
-from ..models import AgencyCover, Area, AreaCover, AreaLineage, Unit
+from ..models import AgencyCover, AgencySuccession, Area, AreaCover, AreaLineage, Unit
 
 DEPTH = 4  # areas: province, district, commune (and a margin)
-AGENCY_DEPTH = 8
+AGENCY_REACH = 64  # the scopes one agency can count in (its chain and its heirs')
 
 AREA_FIELDS = ("scope_id", "area_id", "root", "first_year", "last_year")
 AGENCY_FIELDS = ("scope_id", "member_id")
@@ -90,12 +90,30 @@ def _years(start: dt.date | None, end: dt.date | None) -> tuple[int | None, int 
 
 
 def agency_cover_rows() -> set[tuple[int, int]]:
-    """(scope, member): every agency and the agencies above it."""
+    """(scope, member): every agency is counted by itself, the agencies above
+    it and, where it ended with a single successor (merged, consolidated, or
+    dissolved with its units handed to one body), by that successor and the
+    agencies above it: a merged department's figures start from its
+    predecessors' (DESIGN §4.2)."""
     parents = dict(Unit.objects.agencies().values_list("pk", "parent_id"))
+    heirs = continued_in()
     rows = set()
     for agency in parents:
-        node, depth = agency, 0
-        while node in parents and depth < AGENCY_DEPTH:
+        seen, frontier = {agency}, [agency]
+        while frontier and len(seen) < AGENCY_REACH:
+            node = frontier.pop()
             rows.add((node, agency))
-            node, depth = parents[node], depth + 1
+            for up in (parents.get(node), heirs.get(node)):
+                if up is not None and up in parents and up not in seen:
+                    seen.add(up)
+                    frontier.append(up)
     return rows
+
+
+def continued_in() -> dict[int, int]:
+    """Each ended agency with a single successor, and that successor."""
+    successors: dict[int, set[int]] = {}
+    pairs = AgencySuccession.objects.filter(predecessor__closed_on__isnull=False)
+    for before, after in pairs.values_list("predecessor_id", "successor_id"):
+        successors.setdefault(before, set()).add(after)
+    return {before: after.pop() for before, after in successors.items() if len(after) == 1}

@@ -14,11 +14,10 @@ from ..models import (
     Area,
     AreaCover,
     ReductionFigure,
-    Restructuring,
-    RestructuringLink,
     StaffingFigure,
     Unit,
 )
+from .snapshot_sql import DELTA_KIND, DELTA_LINKS
 
 QUOTA = (C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE)
 EVERY_AREA = "every area"  # a full run: one statement, no list of ids
@@ -66,8 +65,6 @@ def tables() -> dict[str, str]:
         "area": Area,
         "staffing": StaffingFigure,
         "figure": ReductionFigure,
-        "link": RestructuringLink,
-        "restructuring": Restructuring,
     }
     return {name: model._meta.db_table for name, model in models.items()}
 
@@ -176,22 +173,20 @@ def deltas_sql(
     parts, rollup_params = _rollup(areas, nation, dim, "b.kind", _sums("b.", ("created", "ceased")))
     if not parts:
         return "", []
-    t = tables()
     y, params = _years(years)
     limit, limit_params = _limit(areas, nation, dim)
     params += [*limit_params, *rollup_params]
     sql = f"""
         WITH {y},
         base(key_id, year, day, kind, created, ceased) AS (
-            SELECT {dim.key}, y.year, y.day, r.kind,
-                   SUM(CASE WHEN l.created THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN l.ceases THEN 1 ELSE 0 END)
-            FROM {t["link"]} l
-            JOIN {t["restructuring"]} r ON r.id = l.restructuring_id
-            JOIN {t["unit"]} u ON u.id = l.unit_id
-            JOIN y ON r.effective_on > y.start AND r.effective_on <= y.day
-            WHERE u.kind = 'service' AND r.reversed_at IS NULL AND (l.created OR l.ceases)
-                {limit}
-            GROUP BY {dim.key}, y.year, y.day, r.kind),
+            SELECT key_id, year, day, kind, SUM(created), SUM(ceased) FROM (
+                SELECT {dim.key} AS key_id, y.year, y.day, {DELTA_KIND} AS kind,
+                       CASE WHEN l.created THEN 1 ELSE 0 END AS created,
+                       CASE WHEN l.ceases THEN 1 ELSE 0 END AS ceased
+                FROM {DELTA_LINKS}
+                JOIN y ON r.effective_on > y.start AND r.effective_on <= y.day
+                WHERE u.kind = 'service' AND r.reversed_at IS NULL AND (l.created OR l.ceases)
+                    {limit}) per_link
+            GROUP BY key_id, year, day, kind),
         result({DELTA_COLUMNS}) AS ({" UNION ALL ".join(parts)})"""
     return sql, params

@@ -24,7 +24,15 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from ..models import Area, AreaCover, AreaLineage, RecomputeMark, RecomputeRun, Unit
+from ..models import (
+    AgencySuccession,
+    Area,
+    AreaCover,
+    AreaLineage,
+    RecomputeMark,
+    RecomputeRun,
+    Unit,
+)
 from ..versions import figures_swapped
 from . import snapshot_apply as apply
 from .covers import Changed, cover_sync
@@ -214,17 +222,21 @@ def work_mem() -> None:
 
 
 def _areas_fingerprint() -> str:
-    """Changes when an area, a lineage link or an agency is added, removed,
-    moved or ended (what the cover tables hold): one statement."""
-    area, link, unit = (t._meta.db_table for t in (Area, AreaLineage, Unit))
+    """Changes when an area, a lineage link, an agency or a succession of
+    agencies is added, removed, moved or ended (what the cover tables hold):
+    one statement."""
+    area, link, unit, heirs = (
+        t._meta.db_table for t in (Area, AreaLineage, Unit, AgencySuccession)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT
             (SELECT ROW(COUNT(*), MAX(id), SUM(parent_id), COUNT(valid_to), MIN(valid_to),
                         MAX(valid_to))::text FROM {area}),
             (SELECT ROW(COUNT(*), MAX(id))::text FROM {link}),
-            (SELECT ROW(COUNT(*), MAX(id), SUM(parent_id))::text FROM {unit}
-             WHERE kind = 'agency')"""
+            (SELECT ROW(COUNT(*), MAX(id), SUM(parent_id), COUNT(closed_on))::text FROM {unit}
+             WHERE kind = 'agency'),
+            (SELECT ROW(COUNT(*), MAX(id))::text FROM {heirs})"""
             if connection.vendor == "postgresql"
             else f"""SELECT
             (SELECT {
@@ -238,8 +250,9 @@ def _areas_fingerprint() -> str:
                 )
             } FROM {area}),
             (SELECT {_joined("COUNT(*)", "MAX(id)")} FROM {link}),
-            (SELECT {_joined("COUNT(*)", "MAX(id)", "SUM(parent_id)")} FROM {unit}
-             WHERE kind = 'agency')"""
+            (SELECT {_joined("COUNT(*)", "MAX(id)", "SUM(parent_id)", "COUNT(closed_on)")}
+             FROM {unit} WHERE kind = 'agency'),
+            (SELECT {_joined("COUNT(*)", "MAX(id)")} FROM {heirs})"""
         )
         return hashlib.sha256(repr(cursor.fetchone()).encode()).hexdigest()
 

@@ -7,9 +7,19 @@ import dataclasses
 import datetime as dt
 
 from ..audit import audit_rows, snapshot
-from ..choices import LinkRole
-from ..models import Area, AuditEntry, AuditLink, Restructuring, RestructuringLink, Unit, User
+from ..choices import LinkRole, RestructuringKind
+from ..models import (
+    AgencySuccession,
+    Area,
+    AuditEntry,
+    AuditLink,
+    Restructuring,
+    RestructuringLink,
+    Unit,
+    User,
+)
 from ..text import fold
+from .agency_lineage import plan_successions
 from .figures import areas_of
 from .restructuring_rules import RENAMEABLE, Plan
 from .stale_marks import stale_pairs
@@ -28,6 +38,7 @@ class DecisionRows:
     results: list[Unit]
     links: list[RestructuringLink]
     areas: list[Area]
+    successions: list[AgencySuccession] = dataclasses.field(default_factory=list)
 
     @property
     def touched(self) -> list[Unit]:
@@ -85,6 +96,7 @@ def restructuring_rows(
         links.append(
             RestructuringLink(restructuring=restructuring, unit=plan.target, role=LinkRole.RESULT)
         )
+    transfer = plan.kind == RestructuringKind.TRANSFER
     for i, result in enumerate(plan.results):
         result.name_folded = fold(result.name)
         links.append(
@@ -94,8 +106,19 @@ def restructuring_rows(
                 role=LinkRole.RESULT,
                 created=True,
                 staff_moved=plan.staff.get(i),
+                # A transfer's copies follow its sources, one each.
+                copy_of=plan.sources[i] if transfer else None,
             )
         )
+    successions = [
+        AgencySuccession(
+            predecessor=before,
+            successor=after,
+            restructuring=restructuring,
+            effective_on=d.effective_on,
+        )
+        for before, after in plan_successions(plan)
+    ]
     return DecisionRows(
         restructuring=restructuring,
         closed=list(plan.ceasing),
@@ -103,6 +126,7 @@ def restructuring_rows(
         results=list(plan.results),
         links=links,
         areas=areas_of(link.unit for link in links),
+        successions=successions,
     )
 
 

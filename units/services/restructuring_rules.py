@@ -11,6 +11,7 @@ from ..choices import LinkRole, RestructuringKind, Role, UnitKind
 from ..models import Area, Restructuring, Unit, User
 from ..models.registry import plausible_decision_date
 from ..scope import can_change_unit, scope_q
+from .agency_lineage import receivers
 from .figures import area_chain
 from .restructuring_checks import (
     build_result,
@@ -45,6 +46,8 @@ class Plan:
     new_parent: Unit | None
     new_area: Area | None
     staff: dict[int, int | None] = dataclasses.field(default_factory=dict)
+    # A dissolved body and each body that received its units that day.
+    handed_to: list[tuple[Unit, Unit]] = dataclasses.field(default_factory=list)
 
     def deltas(self) -> list[tuple[Area, int]]:
         """Service-unit count change per affected area (each area and its parents)."""
@@ -133,8 +136,19 @@ def restructuring_plan(
     if not children_follow:
         check_no_units_left_behind(ceasing, source_ids, day)
     staff = {i: getattr(spec, "staff_moved", None) for i, spec in enumerate(new_units)}
+    handed_to = receivers(ceasing, day) if kind == K.DISSOLVE else []
     return Plan(
-        kind, decision, sources, target, results, ceasing, renamed, new_parent, new_area, staff
+        kind,
+        decision,
+        sources,
+        target,
+        results,
+        ceasing,
+        renamed,
+        new_parent,
+        new_area,
+        staff,
+        handed_to,
     )
 
 

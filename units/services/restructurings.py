@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from ..audit import audit_record, audit_save
 from ..choices import LinkRole, UnitKind
-from ..models import Restructuring, RestructuringLink, Unit, User
+from ..models import AgencySuccession, Restructuring, RestructuringLink, Unit, User
 from ..models.staffing import QUOTA_OF_KIND, quota_year
 from ..versions import registry_changed
+from .agency_lineage import handover_areas
 from .decision_files import decision_file_check, decision_file_delete, decision_file_store
 from .figures import areas_of, figures_mark_stale
 from .restructuring_checks import date_text, fail, later_link, lock_units
@@ -124,13 +125,24 @@ def _apply(actor, decision_file, stored: list[str], submission_key, plan_kwargs)
         unit.save(update_fields=list(plan.renamed))
     Unit.objects.bulk_create(rows.results, batch_size=1000)
     RestructuringLink.objects.bulk_create(rows.links, batch_size=1000)
-    agencies = any(unit.kind == UnitKind.AGENCY for unit in rows.results)
-    figures_mark_stale(areas=rows.areas, since=restructuring.effective_on, covers=agencies)
+    AgencySuccession.objects.bulk_create(rows.successions)
+    _mark(restructuring, rows.areas, [link.unit for link in rows.links], rows.successions)
     registry_changed()
     audit_save(
         *restructuring_audit_rows(restructuring=restructuring, links=rows.links, actor=actor)
     )
     return rows
+
+
+def _mark(restructuring: Restructuring, areas, units, successions) -> None:
+    """Mark the figures the decision moves: the areas of its units and, where
+    it records or removes successions, of the units handed over between the
+    bodies that day; the covers too when it names a managing body."""
+    day = restructuring.effective_on
+    pairs = [(s.predecessor, s.successor) for s in successions]
+    areas = {area.pk: area for area in [*areas, *handover_areas(pairs, day)]}
+    agencies = any(unit.kind == UnitKind.AGENCY for unit in units)
+    figures_mark_stale(areas=areas.values(), since=day, covers=agencies)
 
 
 def _assign_quotas(actor: User, rows: DecisionRows, quotas: dict[str, int]) -> None:
@@ -241,12 +253,13 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
         if link.ceases:
             unit.closed_on, unit.closed_by = None, None
         unit.save(update_fields=[*restore, "closed_on", "closed_by"])
+    successions = list(restructuring.successions.select_related("predecessor", "successor"))
+    restructuring.successions.all().delete()
     restructuring.reversed_at = timezone.now()
     restructuring.reversed_by = actor
     restructuring.reversal_reason = reason.strip()
     restructuring.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-    agencies = any(unit.kind == UnitKind.AGENCY for unit in created)
-    figures_mark_stale(areas=touched_areas, since=restructuring.effective_on, covers=agencies)
+    _mark(restructuring, touched_areas, list(units.values()), successions)
     registry_changed()
     audit_record(
         actor=actor,

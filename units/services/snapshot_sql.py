@@ -13,10 +13,11 @@ SQLite:
 import dataclasses
 import datetime as dt
 
-from ..choices import AreaLevel
+from ..choices import SUCCESSION, AreaLevel
 from ..choices import StaffingCategory as C
 from ..models import (
     AgencyCover,
+    AgencySuccession,
     Area,
     AreaCover,
     OwnDelta,
@@ -86,6 +87,25 @@ def years_values(years: list[int]) -> tuple[str, list]:
     return f"y(year, day, start) AS (VALUES {rows})", params
 
 
+# The links that created or ended units (`l`), with their decision (`r`), their
+# unit (`u`) and, for a transfer, the unit at the other end (`other`: the copy
+# of a source, the source of a copy).
+DELTA_LINKS = f"""{t(RestructuringLink)} l
+    JOIN {t(Restructuring)} r ON r.id = l.restructuring_id
+    JOIN {t(Unit)} u ON u.id = l.unit_id
+    LEFT JOIN {t(RestructuringLink)} pair ON r.kind = 'transfer' AND l.ceases
+        AND pair.restructuring_id = l.restructuring_id AND pair.copy_of_id = l.unit_id
+    LEFT JOIN {t(Unit)} other ON other.id = COALESCE(l.copy_of_id, pair.unit_id)"""
+# The kind a link counts under in the waterfall: a transfer from a body to its
+# successor on the day of the succession is the succession's, not a transfer
+# (DESIGN §4.4): a merged department does not "receive" its predecessor's units.
+DELTA_KIND = f"""CASE WHEN r.kind = 'transfer' AND EXISTS (
+        SELECT 1 FROM {t(AgencySuccession)} s WHERE s.effective_on = r.effective_on
+        AND s.predecessor_id = CASE WHEN l.created THEN other.parent_id ELSE u.parent_id END
+        AND s.successor_id = CASE WHEN l.created THEN u.parent_id ELSE other.parent_id END)
+    THEN '{SUCCESSION}' ELSE r.kind END"""
+
+
 def own_select(cells: Cells, years: list[int] | None) -> tuple[str, list]:
     """The own rows (area_id, agency_id, year, key, measures…), none of them
     all zero: for these years in every area, or (years None) for the pairs of
@@ -119,16 +139,15 @@ def own_select(cells: Cells, years: list[int] | None) -> tuple[str, list]:
                      f.year, u.sector"""
         params += list(QUOTA)
     else:
+        # One row per link here (its kind needs the pair of a transfer); the
+        # grouping below sums them.
         parts = f"""
-            SELECT u.area_id, u.parent_id, y.year, r.kind,
-                   SUM(CASE WHEN l.created THEN 1 ELSE 0 END) AS created,
-                   SUM(CASE WHEN l.ceases THEN 1 ELSE 0 END) AS ceased
-            FROM {t(RestructuringLink)} l
-            JOIN {t(Restructuring)} r ON r.id = l.restructuring_id
-            JOIN {t(Unit)} u ON u.id = l.unit_id
+            SELECT u.area_id, u.parent_id, y.year, {DELTA_KIND} AS kind,
+                   CASE WHEN l.created THEN 1 ELSE 0 END AS created,
+                   CASE WHEN l.ceases THEN 1 ELSE 0 END AS ceased
+            FROM {DELTA_LINKS}
             JOIN {y} y ON r.effective_on > y.start AND r.effective_on <= y.day {at}
-            WHERE u.kind = 'service' AND r.reversed_at IS NULL AND (l.created OR l.ceases)
-            GROUP BY u.area_id, u.parent_id, y.year, r.kind"""
+            WHERE u.kind = 'service' AND r.reversed_at IS NULL AND (l.created OR l.ceases)"""
     sql = f"""{with_y}
         SELECT area_id, parent_id AS agency_id, year, {cells.key}, {cells.sums("", alias=True)}
         FROM ({parts}) own
