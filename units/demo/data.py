@@ -13,12 +13,13 @@ WARDS_2025_DECISION = "1656/NQ-UBTVQH15"
 DEMO_PASSWORD = "demo12345"
 
 S, A = UnitKind.SERVICE, UnitKind.AGENCY
-EDU, VOC, HEALTH, CULT, INFO, ECON = (
+EDU, VOC, HEALTH, CULT, INFO, SCI, ECON = (
     Sector.EDUCATION,
     Sector.VOCATIONAL,
     Sector.HEALTH,
     Sector.CULTURE,
     Sector.INFORMATION,
+    Sector.SCIENCE,
     Sector.ECONOMIC,
 )
 
@@ -90,6 +91,28 @@ OTHER_UNITS = [
     ("31000001", "Ủy ban nhân dân thành phố Hải Phòng", A, "province", "", None, None, "p31", "1955-05-13"),
     ("31000002", "Sở Nội vụ thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
     ("31000003", "Bệnh viện Hữu nghị Việt Tiệp", S, "province", HEALTH, 2, "31000001", "d305", "1960-01-01"),
+    ("31000004", "Sở Lao động - Thương binh và Xã hội thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000005", "Sở Tài chính thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000006", "Sở Kế hoạch và Đầu tư thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000007", "Sở Khoa học và Công nghệ thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000008", "Sở Thông tin và Truyền thông thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "2008-04-01"),
+    ("31000009", "Sở Xây dựng thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000010", "Sở Giao thông vận tải thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000011", "Sở Tài nguyên và Môi trường thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "2003-01-01"),
+    ("31000012", "Sở Nông nghiệp và Phát triển nông thôn thành phố Hải Phòng", A, "province", "", None, "31000001", "p31", "1995-01-01"),
+    ("31000021", "Trung tâm Lưu trữ lịch sử thành phố Hải Phòng", S, "province", ECON, 4, "31000002", "p31", "2014-06-01"),
+    ("31000022", "Trung tâm Dịch vụ việc làm Hải Phòng", S, "province", ECON, 3, "31000004", "p31", "1998-03-01"),
+    ("31000023", "Trung tâm Bảo trợ xã hội Hải Phòng", S, "province", ECON, 4, "31000004", "p31", "2003-07-01"),
+    ("31000024", "Trung tâm Điều dưỡng người có công Hải Phòng", S, "province", HEALTH, 4, "31000004", "p31", "1996-01-01"),
+    ("31000025", "Trung tâm Xúc tiến đầu tư, Thương mại và Du lịch Hải Phòng", S, "province", ECON, 3, "31000006", "p31", "2009-10-01"),
+    ("31000026", "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng Hải Phòng", S, "province", SCI, 2, "31000007", "p31", "1998-01-01"),
+    ("31000027", "Trung tâm Thông tin và Truyền thông Hải Phòng", S, "province", INFO, 3, "31000008", "p31", "2010-05-01"),
+    ("31000028", "Trung tâm Kiểm định xây dựng Hải Phòng", S, "province", ECON, 2, "31000009", "p31", "2001-04-01"),
+    ("31000029", "Trung tâm Đăng kiểm xe cơ giới Hải Phòng", S, "province", ECON, 2, "31000010", "p31", "1997-09-01"),
+    ("31000030", "Ban Quản lý bảo trì hạ tầng giao thông Hải Phòng", S, "province", ECON, 3, "31000010", "p31", "2012-02-01"),
+    ("31000031", "Trung tâm Quan trắc môi trường Hải Phòng", S, "province", ECON, 3, "31000011", "p31", "2006-08-01"),
+    ("31000032", "Văn phòng Đăng ký đất đai Hải Phòng", S, "province", ECON, 2, "31000011", "p31", "2015-01-01"),
+    ("31000033", "Trung tâm Khuyến nông Hải Phòng", S, "province", ECON, 4, "31000012", "p31", "1993-05-01"),
     ("79000001", "Ủy ban nhân dân Thành phố Hồ Chí Minh", A, "province", "", None, None, "p79", "1975-05-01"),
     ("79000002", "Sở Nội vụ Thành phố Hồ Chí Minh", A, "province", "", None, "79000001", "p79", "1995-01-01"),
     ("79000003", "Sở Tài chính Thành phố Hồ Chí Minh", A, "province", "", None, "79000001", "p79", "1976-01-01"),
@@ -128,6 +151,24 @@ NEW_PROVINCE_BODIES = [
     ),
     ("79", ["Ủy ban nhân dân Thành phố Hồ Chí Minh"]),
     ("51", ["Ủy ban nhân dân tỉnh Quảng Ngãi"]),
+]
+
+# Hải Phòng's departments reorganised under Nghị định 45/2025/NĐ-CP from
+# 1/3/2025, each with the units it managed (`agencies_merge`): (decision
+# number, the departments that end, the one they merge into, or the name and
+# code of the department they are consolidated into).
+DEPARTMENTS_MERGED_ON = "2025-03-01"
+DEPARTMENT_MERGERS = [
+    ("606/QĐ-UBND", ["31000004"], "31000002", None),
+    ("607/QĐ-UBND", ["31000006"], "31000005", None),
+    ("608/QĐ-UBND", ["31000008"], "31000007", None),
+    ("609/QĐ-UBND", ["31000010"], "31000009", None),
+    (
+        "610/QĐ-UBND",
+        ["31000011", "31000012"],
+        None,
+        ("Sở Nông nghiệp và Môi trường thành phố Hải Phòng", "31000013"),
+    ),
 ]
 
 # Decisions recorded through the restructuring service, oldest effect first.
@@ -211,6 +252,25 @@ DEMO_DECISIONS = [
         "authority": "UBND TP Hồ Chí Minh",
         "sources": ["Trung tâm Báo chí Thành phố Hồ Chí Minh"],
         "new_units": [("Trung tâm Dữ liệu báo chí Thành phố Hồ Chí Minh", "")],
+    },
+    {
+        "kind": "equitize",
+        "number": "1874/QĐ-UBND",
+        "decided": "2018-06-20",
+        "effective": "2018-07-01",
+        "authority": "UBND thành phố Hải Phòng",
+        "note": "Cổ phần hóa Trung tâm Đăng kiểm xe cơ giới",
+        "sources": ["Trung tâm Đăng kiểm xe cơ giới Hải Phòng"],
+    },
+    {
+        "kind": "merge",
+        "number": "2950/QĐ-UBND",
+        "decided": "2020-11-10",
+        "effective": "2020-12-01",
+        "authority": "UBND thành phố Hải Phòng",
+        "note": "Sáp nhập Trung tâm Điều dưỡng người có công vào Trung tâm Bảo trợ xã hội",
+        "sources": ["Trung tâm Điều dưỡng người có công Hải Phòng"],
+        "target": "Trung tâm Bảo trợ xã hội Hải Phòng",
     },
     {
         "kind": "equitize",

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ..choices import AreaLevel, ManagementLevel, Role
 from ..models import Area, Restructuring, Unit, User
+from ..services.agency_mergers import agencies_merge
 from ..services.area_changes import Lookups, apply_area_changes, plan_area_changes
 from ..services.area_registry import area_registry_load
 from ..services.figures import area_chain
@@ -18,6 +19,8 @@ from .data import (
     DEMO_DECISIONS,
     DEMO_PASSWORD,
     DEMO_USERS,
+    DEPARTMENT_MERGERS,
+    DEPARTMENTS_MERGED_ON,
     EDU,
     MERGER_DECISION,
     MERGER_EFFECTIVE,
@@ -258,8 +261,34 @@ def load_demo(*, with_units: bool = True) -> list[tuple[str, str]]:
     users = load_users(keys)
     load_restructurings(keys)
     load_staffing(User.objects.get(username="admin"))
+    load_department_mergers()
     load_2025_changes(keys)
     return users
+
+
+def load_department_mergers() -> None:
+    """Hải Phòng's departments of 1/3/2025 (Nghị định 45/2025/NĐ-CP): each
+    merged or consolidated with the units it managed."""
+    admin = User.objects.get(username="admin")
+    for number, sources, target, new in DEPARTMENT_MERGERS:
+        if Restructuring.objects.filter(decision_number=number).exists():
+            continue
+        bodies = [_original(code) for code in sources]
+        names = ", ".join(body.name.removesuffix(" thành phố Hải Phòng") for body in bodies)
+        decision = _decision(
+            number,
+            "2025-02-26",
+            DEPARTMENTS_MERGED_ON,
+            "UBND thành phố Hải Phòng",
+            f"Sắp xếp {names} theo Nghị định 45/2025/NĐ-CP.",
+        )
+        agencies_merge(
+            actor=admin,
+            decision=decision,
+            source_ids=[body.pk for body in bodies],
+            target_id=_original(target).pk if target else None,
+            new_body=NewUnit(name=new[0], code=new[1]) if new else None,
+        )
 
 
 def load_2025_changes(keys: AreaKeys) -> None:

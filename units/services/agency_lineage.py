@@ -3,6 +3,8 @@ records, and the areas whose waterfall cells they change.
 
 - merge, consolidate, split, spin off: each body among the sources and each
   body among the results (the absorbing one, or the new ones);
+- transfer: a body and its copy (the same body under another managing body or
+  in another area, as the bodies of the provinces that merged on 1/7/2025);
 - dissolve: each body and the bodies its units were transferred to on the
   day it ended (the end of a district's bodies on 1/7/2025: the wards' People's
   Committees, the departments of education and health, the province's).
@@ -29,6 +31,8 @@ def plan_successions(plan) -> list[tuple[Unit, Unit]]:
         return []
     if plan.kind == K.DISSOLVE:
         return list(plan.handed_to)
+    if plan.kind == K.TRANSFER:  # the same body under another body or area
+        return [(s, c) for s, c in zip(plan.sources, plan.results, strict=True) if s in bodies]
     if plan.kind not in SUCCEEDING:
         return []
     results = [plan.target] if plan.target is not None else plan.results
