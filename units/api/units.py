@@ -1,24 +1,53 @@
 """/api/v1/units/: units through the pages' filters and scope, with the
 decisions that made them (their lineage)."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..filters import UnitFilter
-from ..models import Unit
+from ..models import AgencySuccession, Unit
 from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
 from .pagination import IdCursorPagination
 from .restructurings import RestructuringSerializer
 
 
+class AgencySuccessionSerializer(serializers.ModelSerializer):
+    """A body taken over from (`predecessors`) or taking over (`successors`)."""
+
+    decision = serializers.CharField(source="restructuring.decision_number", read_only=True)
+    kind = serializers.CharField(source="restructuring.kind", read_only=True)
+
+    class Meta:
+        model = AgencySuccession
+        fields = ["agency", "name", "effective_on", "decision", "restructuring", "kind"]
+
+
+class AgencyPredecessorSerializer(AgencySuccessionSerializer):
+    agency = serializers.IntegerField(source="predecessor_id", read_only=True)
+    name = serializers.CharField(source="predecessor.name", read_only=True)
+
+
+class AgencySuccessorSerializer(AgencySuccessionSerializer):
+    agency = serializers.IntegerField(source="successor_id", read_only=True)
+    name = serializers.CharField(source="successor.name", read_only=True)
+
+
 class UnitSerializer(serializers.ModelSerializer):
+    """A unit; for a managing body, its lineage too: the bodies it took over from
+    and those that took over from it, with the decision and its date."""
+
     area_name = serializers.CharField(source="area.name", read_only=True)
     parent_name = serializers.CharField(
         source="parent.name", read_only=True, default=None, allow_null=True
     )
+    predecessors = AgencyPredecessorSerializer(
+        source="predecessor_links", many=True, read_only=True
+    )
+    successors = AgencySuccessorSerializer(source="successor_links", many=True, read_only=True)
 
     class Meta:
         model = Unit
@@ -37,6 +66,8 @@ class UnitSerializer(serializers.ModelSerializer):
             "established_on",
             "closed_on",
             "closed_by",
+            "predecessors",
+            "successors",
         ]
 
 
@@ -51,7 +82,16 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = IdCursorPagination
 
     def get_queryset(self):
-        return visible_units(self.request.user, Unit.objects.select_related("area", "parent"))
+        successions = AgencySuccession.objects.select_related(
+            "predecessor", "successor", "restructuring"
+        ).order_by("effective_on", "id")
+        return visible_units(
+            self.request.user,
+            Unit.objects.select_related("area", "parent").prefetch_related(
+                Prefetch("predecessor_links", queryset=successions),
+                Prefetch("successor_links", queryset=successions),
+            ),
+        )
 
     @extend_schema(responses=RestructuringSerializer(many=True))
     @action(detail=True, pagination_class=None, filter_backends=[])

@@ -6,7 +6,7 @@ from django.db.models import Case, Count, Q, When
 
 from ..choices import AreaLevel, UnitKind
 from ..filters import search_q
-from ..models import Area, Unit, User
+from ..models import AgencySuccession, Area, Unit, User
 from ..models.areas import valid_on_q
 from ..models.registry import active_on_q
 from ..scope import area_ids, reads_own_scope_only, scope_key, visible_units
@@ -87,7 +87,7 @@ def org_nodes(*, user: User, day: dt.date, parent: Unit | None) -> list[Unit]:
 
 def _with_child_counts(queryset, day: dt.date) -> list[Unit]:
     active_child = active_on_q(day, "children__")
-    return list(
+    nodes = list(
         queryset.select_related("area")
         .annotate(
             child_count=Count("children", filter=active_child),
@@ -97,6 +97,25 @@ def _with_child_counts(queryset, day: dt.date) -> list[Unit]:
         )
         .order_by("kind", "name_folded")
     )
+    return _with_successions(nodes, day)
+
+
+def _with_successions(nodes: list[Unit], day: dt.date) -> list[Unit]:
+    """Each agency with `.took_over` (the bodies it took over from by `day`) and
+    `.passes_to` (those that take over from it later): one query."""
+    by_id = {node.pk: node for node in nodes if node.kind == UnitKind.AGENCY}
+    for node in nodes:
+        node.took_over, node.passes_to = [], []
+    rows = AgencySuccession.objects.filter(
+        Q(successor__in=by_id, effective_on__lte=day)
+        | Q(predecessor__in=by_id, effective_on__gt=day)
+    ).select_related("predecessor", "successor")
+    for row in rows.order_by("effective_on", "id"):
+        if row.successor_id in by_id and row.effective_on <= day:
+            by_id[row.successor_id].took_over.append(row)
+        if row.predecessor_id in by_id and row.effective_on > day:
+            by_id[row.predecessor_id].passes_to.append(row)
+    return nodes
 
 
 PICK_LIMIT = 20

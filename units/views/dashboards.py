@@ -19,6 +19,7 @@ from .. import exports
 from ..choices import Sector
 from ..forms.dashboards import DashboardForm
 from ..models import Target, Unit
+from ..selectors.agency_lineage import agency_lineage, counted_predecessors
 from ..selectors.dashboards import Figures
 from ..selectors.dashboards import dashboard as dashboard_figures
 from ..versions import cached, digest, figures_cached, figures_store, figures_version
@@ -53,6 +54,10 @@ def _figures(filters: dict) -> dict:
 
 def _context(request) -> dict:
     filters = _filters(request)
+    agency = filters["agency"]
+    if agency is not None:  # the bodies it continues and those that continue it
+        filters["agency_lineage"] = agency_lineage(agency)
+        filters["counted_predecessors"] = counted_predecessors(agency)
     return {**filters, **_figures(filters)}
 
 

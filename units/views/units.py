@@ -11,11 +11,13 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from .. import exports
+from ..choices import UnitKind
 from ..forms.common import add_service_errors
 from ..forms.units import UnitEditForm
 from ..models import Unit
 from ..scope import can_change_unit
 from ..selectors import activity, lineage, staffing, units
+from ..selectors.agency_lineage import agency_lineage, counted_predecessors
 from ..services.units import unit_update
 from ..versions import data_version
 from .common import full_page_wanted, paginate
@@ -60,7 +62,10 @@ def unit_detail(request, pk: int):
     if unit is None:
         raise Http404
     events = lineage.unit_lineage(unit)
+    agency = unit.kind == UnitKind.AGENCY
     context = {
+        "agency_lineage": agency_lineage(unit) if agency else None,
+        "counted_predecessors": counted_predecessors(unit) if agency else [],
         "unit": unit,
         "chain": units.unit_parent_chain(unit),
         "children": units.unit_children(unit),

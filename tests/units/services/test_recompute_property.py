@@ -8,10 +8,11 @@ from collections import Counter
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 
 from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
 from tests.units.figures import figures_of
+from tests.units.services.agency_steps import agency_members, kind_counted, merge_bodies, split_body
 from tests.units.services.exercised import assert_exercised, tally_applied
 from tests.units.services.histories import apply_drawn, drawn_kwargs, four_wards, histories, picked
 from units.choices import RestructuringKind as K
@@ -45,6 +46,8 @@ KINDS = [
     "staffing",
     "agency",
     "area",
+    "agency merge",
+    "agency split",
 ]
 
 
@@ -60,10 +63,7 @@ def within(scope, prefix: str = "") -> dict:
     """The units a scope counts, walked here without the cover tables: an
     area's (through lineage), or those an agency or the agencies below it manage."""
     if isinstance(scope, Unit):
-        found, frontier = {scope.pk}, {scope.pk}
-        while frontier:
-            frontier = set(Unit.objects.filter(parent__in=frontier).values_list("pk", flat=True))
-            found |= frontier
+        found = agency_members(scope)
         if prefix:  # staffing: the agencies' own rows too
             return {
                 f"{prefix}pk__in": Unit.objects.filter(
@@ -84,14 +84,13 @@ def deltas_direct(scope, year: int) -> dict[str, tuple[int, int]]:
     )
     if scope is not None:
         links = links.filter(**within(scope, "unit__"))
-    rows = links.values("restructuring__kind").annotate(
-        created=Count("id", filter=Q(created=True)), ceased=Count("id", filter=Q(ceases=True))
-    )
-    return {
-        r["restructuring__kind"]: (r["created"], r["ceased"])
-        for r in rows.order_by()
-        if r["created"] or r["ceased"]
-    }
+    cells: Counter[tuple[str, str]] = Counter()
+    for link in links.filter(Q(created=True) | Q(ceases=True)).select_related(
+        "restructuring", "unit", "copy_of"
+    ):
+        cells[kind_counted(link), "created" if link.created else "ceased"] += 1
+    kinds = {kind for kind, _side in cells}
+    return {kind: (cells[kind, "created"], cells[kind, "ceased"]) for kind in kinds}
 
 
 EXAMPLES = 25
@@ -107,6 +106,8 @@ def test_incremental_equals_full_equals_direct_counts():
     assert TALLY["applied staffing"] > 0, dict(TALLY)
     assert TALLY["applied agency"] > 0, dict(TALLY)
     assert TALLY["applied area"] > 0, dict(TALLY)
+    assert TALLY["applied agency merge"] > 0, dict(TALLY)
+    assert TALLY["applied agency split"] > 0, dict(TALLY)
 
 
 def merged_ward(admin, wards: list[Area], pick: int, day: dt.date) -> Area:
@@ -185,6 +186,8 @@ def explore(layout, operations):
                 row = StaffingRow(chosen[0], C.BUDGET_EMPLOYEE, assigned=pick % 50, actual=how_many)
                 # An agency's own civil servants count in its own scopes too.
                 body = bodies[pick % 2] if pick % 3 else top
+                body.refresh_from_db()
+                body = body if body.is_active_on(day) else top  # merged away
                 own = StaffingRow(body.pk, C.CIVIL_SERVANT, assigned=pick % 40, actual=how_many)
                 staffing_save(actor=admin, year=day.year, rows=[row, own], about=parent)
                 tally_applied(TALLY, "staffing")
@@ -192,6 +195,14 @@ def explore(layout, operations):
             continue
         if kind == "agency":  # the covers change: a new body, then units moved to it
             new_body(admin, [top, *bodies], wards, pick, day, chosen)
+            rc.recompute(trigger="write")
+            continue
+        if kind == "agency merge":  # the bodies' lineage: covers and kinds change
+            merge_bodies(TALLY, admin, top, pick, day, reverse)
+            rc.recompute(trigger="write")
+            continue
+        if kind == "agency split":
+            split_body(TALLY, admin, top, pick, day)
             rc.recompute(trigger="write")
             continue
         if kind == "area":  # a ward merged into a new one: lineage, end date, moves
@@ -212,8 +223,8 @@ def explore(layout, operations):
     for year in range(2014, 2026):
         end = dt.date(year, 12, 31)
         for scope in scopes:
-            if isinstance(scope, Area) and scope.valid_to and scope.valid_to < end:
-                continue  # an ended ward counts only while it existed
+            if isinstance(scope, Area) and scope.valid_to and not scope.is_valid_on(end):
+                continue  # an ended ward counts only in the years it saw a 31/12
             units = Unit.objects.services().active_on(end)
             figures = StaffingFigure.objects.filter(
                 year=year, category__in=[C.CIVIL_SERVANT, C.BUDGET_EMPLOYEE]

@@ -46,7 +46,9 @@ def test_an_agencys_figures_count_the_units_below_it_every_year(client):
         page = response.content.decode()
         for bar in bars:
             if bar.kind:
-                assert f"?kind={bar.kind}&amp;agency={agency.pk}&amp;effective_from" in page
+                assert (
+                    f"?kind={bar.decisions_kind}&amp;agency={agency.pk}&amp;effective_from" in page
+                )
     assert agency.area.name in page and 'id="agency-scope"' in page
     children = shown(response, "children")
     assert children and all(child.area.parent_id == agency.pk for child in children)
