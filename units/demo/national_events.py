@@ -11,7 +11,12 @@ from ..choices import RestructuringKind as K
 from ..models import Area, AreaLineage, Unit
 from ..services.unit_copies import transfer_copy
 from .national import REFORM, A, NationalSeed, inline, short
-from .national_facts import DEPARTMENTS, YEARLY_NET
+from .national_facts import (
+    DEPARTMENT_MERGERS,
+    DEPARTMENTS_2025,
+    DEPARTMENTS_MERGED_ON,
+    YEARLY_NET,
+)
 
 # (kind, weight, net change it aims at)
 KINDS = [
@@ -32,9 +37,39 @@ PAIR_NAMES = {
 
 
 def history(seed: NationalSeed) -> None:
-    """Every year's decisions, scaled, until its net change is reached."""
+    """Every year's decisions, scaled, until its net change is reached; the
+    departments of 1/3/2025 before 2025's own decisions (which then find the
+    units under their new department)."""
     for year, net in YEARLY_NET.items():
+        if year == DEPARTMENTS_MERGED_ON.year:
+            departments_of_march_2025(seed)
         _year(seed, year, round(net * seed.scale))
+
+
+def departments_of_march_2025(seed: NationalSeed) -> None:
+    """Nghị định 45/2025 in every province: each department that ends hands
+    its units to its successor (a transfer), then merges into it or is
+    consolidated with another into a new department — the rows the
+    restructuring service writes (`agencies_merge`), successions included."""
+    day = DEPARTMENTS_MERGED_ON
+    for province in seed.provinces:
+        for sources, into in DEPARTMENT_MERGERS:
+            bodies = [seed.bodies[(province.pk, name)] for name in sources]
+            decision = seed.decision(day, _authority(seed, bodies[0]))
+            target = seed.bodies.get((province.pk, into))
+            if target is None:  # a new department, as the consolidation makes it
+                target = seed.result(decision, bodies[0], f"{into} {inline(province.name)}")
+                seed.record(K.CONSOLIDATE, decision, sources=bodies, results=[target])
+                seed.bodies[(province.pk, into)] = target
+            pool = seed.province[province.pk]
+            moving = [(k, u) for k, u in pool.items() if u.parent in bodies and _active([u], day)]
+            if moving:
+                copies = [seed.add(transfer_copy(u, day=day, parent=target)) for _k, u in moving]
+                units = [u for _k, u in moving]
+                seed.record(K.TRANSFER, decision, sources=units, results=copies, new_parent=target)
+                pool.update({k: copy for (k, _u), copy in zip(moving, copies, strict=True)})
+            if len(sources) == 1:
+                seed.record(K.MERGE, decision, sources=bodies, target=target)
 
 
 def _year(seed: NationalSeed, year: int, target: int) -> None:
@@ -234,7 +269,7 @@ def bodies_of_july_2025(seed: NationalSeed) -> None:
         name = inline(province.name)
         committee = _new_body(seed, f"Ủy ban nhân dân {name}", province, None, "Quốc hội")
         committees[province.pk] = committee
-        for department in DEPARTMENTS:
+        for department in DEPARTMENTS_2025:
             _new_body(seed, f"{department} {name}", province, committee, "Quốc hội")
     kept = [c.pk for c in seed.communes]
     successors = after.filter(

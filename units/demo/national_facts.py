@@ -52,6 +52,26 @@ DEPARTMENTS = [
     "Sở Công thương",
     "Sở Tư pháp",
 ]
+# Nghị định 45/2025/NĐ-CP: from 1/3/2025 every province's departments merged
+# (the first into the second, with the units it managed; a pair into a new
+# department where a name is given).
+DEPARTMENTS_MERGED_ON = dt.date(2025, 3, 1)
+DEPARTMENT_MERGERS = [
+    (["Sở Lao động - Thương binh và Xã hội"], "Sở Nội vụ"),
+    (["Sở Kế hoạch và Đầu tư"], "Sở Tài chính"),
+    (["Sở Thông tin và Truyền thông"], "Sở Khoa học và Công nghệ"),
+    (["Sở Giao thông vận tải"], "Sở Xây dựng"),
+    (
+        ["Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Phát triển nông thôn"],
+        "Sở Nông nghiệp và Môi trường",
+    ),
+]
+MERGED_AWAY = {name for sources, _into in DEPARTMENT_MERGERS for name in sources}
+# The departments of the provinces formed on 1/7/2025.
+DEPARTMENTS_2025 = [
+    *(d for d in DEPARTMENTS if d not in MERGED_AWAY),
+    "Sở Nông nghiệp và Môi trường",
+]
 OFFICES = [
     "Phòng Giáo dục và Đào tạo",
     "Phòng Văn hóa và Thông tin",

@@ -7,6 +7,7 @@ links, and the recompute marks of every area and year the decisions touched."""
 from django.db import transaction
 
 from ..models import (
+    AgencySuccession,
     AuditEntry,
     AuditLink,
     RecomputeMark,
@@ -21,7 +22,15 @@ from .national import NationalSeed
 
 BATCH = 2000
 # The tables `write` fills, in the order it fills them (users are only read).
-TABLES = (Restructuring, Unit, RestructuringLink, AuditEntry, AuditLink, RecomputeMark)
+TABLES = (
+    Restructuring,
+    Unit,
+    RestructuringLink,
+    AgencySuccession,
+    AuditEntry,
+    AuditLink,
+    RecomputeMark,
+)
 
 
 @transaction.atomic
@@ -44,6 +53,8 @@ def write(seed: NationalSeed) -> dict[str, int]:
     Restructuring.objects.bulk_update([d for d, _b in later], ["new_parent"], batch_size=BATCH)
     links = [link for rows in seed.decisions for link in rows.links]
     RestructuringLink.objects.bulk_create(links, batch_size=BATCH)
+    successions = [row for rows in seed.decisions for row in rows.successions]
+    AgencySuccession.objects.bulk_create(successions, batch_size=BATCH)
     entries = write_audit(seed.decisions, seed.actor)
     marks = write_marks(seed.decisions)
     registry_changed()
@@ -53,6 +64,7 @@ def write(seed: NationalSeed) -> dict[str, int]:
         "services": len(seed.services),
         "decisions": len(decisions),
         "links": len(links),
+        "successions": len(successions),
         "audit_entries": entries,
         "marks": marks,
     }

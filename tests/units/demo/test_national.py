@@ -7,7 +7,14 @@ import re
 import pytest
 from django.core.management import call_command
 
-from units.models import AuditEntry, Restructuring, RestructuringLink, StaffingFigure, Unit
+from units.models import (
+    AgencySuccession,
+    AuditEntry,
+    Restructuring,
+    RestructuringLink,
+    StaffingFigure,
+    Unit,
+)
 from units.text import fold
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +68,14 @@ def test_seed_national_then_benchmark():
     for link in renames:
         assert link.before["autonomy_group"] == link.unit.autonomy_group
         assert (link.before["closed_on"], link.after["name"]) == (None, link.unit.name)
+    # Nghị định 45/2025 in every province: six bodies end, each naming its
+    # successor; on 1/7/2025 the districts' bodies name those that took over.
+    march = AgencySuccession.objects.filter(effective_on=dt.date(2025, 3, 1))
+    assert march.count() == 63 * 6
+    home = march.filter(predecessor__name__startswith="Sở Lao động - Thương binh")
+    assert home.filter(successor__name__startswith="Sở Nội vụ").count() == 63
+    ended = AgencySuccession.objects.filter(restructuring__kind="dissolve")
+    assert ended.filter(predecessor__level="district").exists()
     # Every audit entry of the run names the run.
     (run_id,) = set(AuditEntry.objects.values_list("request_id", flat=True))
     assert run_id.startswith("seed_national-7-")
