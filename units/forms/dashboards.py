@@ -1,5 +1,7 @@
 """The dashboard's filters, kept in the URL."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -38,6 +40,16 @@ class DashboardForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         this_year = timezone.localdate().year
         year = min(data.get("year") or this_year, this_year)
-        base = min(data.get("base") or 2015, year)
         scope = data.get("agency") or data.get("area")
+        if isinstance(scope, Unit) and scope.closed_on:
+            # An ended body's figures stop at the last 31/12 it saw: what it
+            # handed over is its successor's, not a reduction.
+            year = max(min(year, last_year_seen(scope.closed_on)), FIRST_YEAR)
+        base = min(data.get("base") or 2015, year)
         return scope, year, base, data.get("sector") or ReductionFigure.ALL
+
+
+def last_year_seen(closed_on: dt.date) -> int:
+    """The last year whose 31/12 a unit closed on `closed_on` was active on."""
+    last = closed_on - dt.timedelta(days=1)
+    return last.year if (last.month, last.day) == (12, 31) else last.year - 1

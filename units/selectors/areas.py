@@ -109,7 +109,7 @@ def _with_successions(nodes: list[Unit], day: dt.date) -> list[Unit]:
     rows = AgencySuccession.objects.filter(
         Q(successor__in=by_id, effective_on__lte=day)
         | Q(predecessor__in=by_id, effective_on__gt=day)
-    ).select_related("predecessor", "successor")
+    ).select_related("predecessor", "successor__area", "restructuring")
     for row in rows.order_by("effective_on", "id"):
         if row.successor_id in by_id and row.effective_on <= day:
             by_id[row.successor_id].took_over.append(row)

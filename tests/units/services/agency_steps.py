@@ -100,7 +100,9 @@ def agency_members(scope: Unit) -> set[int]:
     continued = set(only)
     found, frontier = {scope.pk}, {scope.pk}
     while frontier:
-        below = set(Unit.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        below = set(
+            Unit.objects.agencies().filter(parent__in=frontier).values_list("pk", flat=True)
+        )
         heirs = AgencySuccession.objects.filter(successor__in=frontier, predecessor__in=continued)
         frontier = (below | set(heirs.values_list("predecessor_id", flat=True))) - found
         found |= frontier

@@ -113,7 +113,10 @@ def test_the_old_department_leads_to_its_successor(client, demo_figures):
     assert f'href="/units/{successor.pk}/"' in page.split('id="agency-successor"')[1][:800]
     assert 'id="succession"' in page and "606/QĐ-UBND" in page
     figures = client.get(f"/figures/?agency={labour.pk}&base=2015&year=2026").content.decode()
-    assert f"?agency={successor.pk}&amp;base=2015&amp;year=2026" in figures
+    # Its own figures stop at the last 31/12 it saw: handing over is no reduction.
+    assert f"?agency={successor.pk}&amp;base=2015&amp;year=2024" in figures
+    assert 'data-figure="units-base">3<' in figures and 'data-figure="units-now">2<' in figures
+    assert "dừng ở 31/12/2024" in figures
     home = client.get(f"/figures/?agency={current(HOME_AFFAIRS).pk}&base=2015&year=2026")
     assert LABOUR in home.content.decode().split('id="agency-predecessors"')[1][:2000]
 

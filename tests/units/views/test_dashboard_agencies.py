@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from tests.units.services.agency_steps import agency_members
 from units.models import AgencyCover, Restructuring, Unit
 
 from .test_dashboards import figures, shown  # noqa: F401 (the demo, recomputed)
@@ -15,18 +16,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("figures")]
 
 
 def below(agency: Unit) -> set[int]:
-    """The agency and every agency under it, walked here without the cover table."""
-    found, frontier = {agency.pk}, {agency.pk}
-    while frontier:
-        frontier = set(
-            Unit.objects.agencies().filter(parent__in=frontier).values_list("pk", flat=True)
-        )
-        found |= frontier
-    return found
+    """The agency, every agency under it and the ended bodies it continues,
+    walked here without the cover table."""
+    return agency_members(agency)
 
 
 def busiest_with_children() -> Unit:
-    agencies = [a for a in Unit.objects.agencies() if a.children.filter(kind="agency").exists()]
+    agencies = [
+        a
+        for a in Unit.objects.agencies().filter(closed_on__isnull=True)
+        if a.children.filter(kind="agency").exists()
+    ]
     return max(agencies, key=lambda a: Unit.objects.services().filter(parent__in=below(a)).count())
 
 
