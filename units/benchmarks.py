@@ -145,6 +145,10 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
         dashboards.append(("dashboard_province", f"/figures/?area={province.pk}&{year}"))
         if body:  # the province's People's Committee: every agency below it
             dashboards.append(("dashboard_agency", f"/figures/?agency={body.pk}&{year}"))
+        merged = benchmarks_figures.merged_department(province)
+        if merged:  # figures through its predecessors (issue 26), and its page
+            dashboards.append(("dashboard_agency_merged", f"/figures/?agency={merged.pk}&{year}"))
+            bench.page(f"{who}.agency_detail_merged", client, f"/units/{merged.pk}/")
         commune = province.children.filter(valid_to__isnull=True).order_by("code").first()
         if commune:
             dashboards.append(("dashboard_commune", f"/figures/?area={commune.pk}&{year}"))

@@ -1,6 +1,7 @@
 """The figures engine's benchmark (issue 19): the full recompute against the
 reference query's limit, the snapshot's size, and the incremental runs after
-one consolidation and after a new managing body."""
+one consolidation, after a new managing body and after a department merged
+into another (issue 26)."""
 
 import time
 
@@ -25,6 +26,7 @@ from .models import (
 )
 from .services import figures_sql as limit_sql
 from .services import recompute as rc
+from .services.agency_mergers import agencies_merge
 from .services.restructuring_rules import Decision
 from .services.units import unit_register
 
@@ -62,6 +64,7 @@ def recompute_figures(bench) -> None:
     bench.add("snapshot_rows.nation", ReductionFigure.objects.filter(nation=True).count(), "rows")
     recompute_one_scope(bench)
     recompute_agency_established(bench)
+    recompute_agency_merged(bench)
 
 
 def recompute_one_scope(bench) -> None:
@@ -123,3 +126,42 @@ def recompute_agency_established(bench) -> None:
     note = f"under {body.name}; {rows} rows"
     bench.add("recompute_agency_established.p50", percentile(times, 0.5), "ms", note)
     bench.add("recompute_agency_established.p95", percentile(times, 0.95), "ms", note)
+
+
+def merged_department(province) -> Unit | None:
+    """The province's Sở Nội vụ of today: it continues the department of the
+    same name and, through it, Sở Lao động - Thương binh và Xã hội."""
+    bodies = Unit.objects.agencies().filter(area=province, closed_on__isnull=True)
+    return bodies.filter(name__startswith="Sở Nội vụ").order_by("id").first()
+
+
+def recompute_agency_merged(bench) -> None:
+    """A department merged into another with the units it manages (the
+    service of Nghị định 45/2025's mergers), then the run that brings the
+    covers, the handed-over units' cells and the figures up to date, rolled
+    back: a succession is a local change, not a full run."""
+    today = timezone.localdate()
+    live = Unit.objects.agencies().filter(closed_on__isnull=True, name__startswith="Sở ")
+    finance = live.filter(name__startswith="Sở Tài chính").annotate(n=Count("children"))
+    finance = finance.order_by("-n", "id").first()
+    building = finance and live.filter(area=finance.area, name__startswith="Sở Xây dựng").first()
+    if building is None:
+        bench.out("# recompute_agency_merged: no two departments to merge")
+        return
+    actor = b.bench_user("bench-admin", Role.ADMIN)
+    decision = Decision("3/QĐ-BENCH", today, today, "Benchmark")
+    times, scopes = [], 0
+    for _ in range(max(bench.repeat // 4, 3)):
+        with b.rolled_back():
+            RecomputeMark.objects.all().delete()
+            agencies_merge(
+                actor=actor, decision=decision, source_ids=[finance.pk], target_id=building.pk
+            )
+            started = time.perf_counter()
+            run = rc.recompute(trigger="write")
+            times.append((time.perf_counter() - started) * 1000)
+            scopes = run.scopes
+            assert run.scopes < 1000, run.scopes  # the bodies' scopes, not a full run
+    note = f"{finance.name} into {building.name}; {scopes} scopes × years"
+    bench.add("recompute_agency_merged.p50", percentile(times, 0.5), "ms", note)
+    bench.add("recompute_agency_merged.p95", percentile(times, 0.95), "ms", note)

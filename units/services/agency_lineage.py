@@ -32,7 +32,9 @@ def plan_successions(plan) -> list[tuple[Unit, Unit]]:
     if plan.kind == K.DISSOLVE:
         return list(plan.handed_to)
     if plan.kind == K.TRANSFER:  # the same body under another body or area
-        return [(s, c) for s, c in zip(plan.sources, plan.results, strict=True) if s in bodies]
+        moved = {id(body) for body in bodies}  # by identity: the generator's have no ids
+        pairs = zip(plan.sources, plan.results, strict=True)
+        return [(s, c) for s, c in pairs if id(s) in moved]
     if plan.kind not in SUCCEEDING:
         return []
     results = [plan.target] if plan.target is not None else plan.results
