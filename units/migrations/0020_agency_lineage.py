@@ -36,6 +36,9 @@ def backfill(apps, schema_editor):
         if r.kind in SUCCEEDING:
             after = [link.unit_id for link in agencies if link.role == "result"]
             pairs = {(b, a) for b in before for a in after if a != b}
+        elif r.kind == "transfer":  # a body and its copy (paired above)
+            copies = [link for link in agencies if link.created and link.copy_of_id]
+            pairs = {(link.copy_of_id, link.unit_id) for link in copies}
         elif r.kind == "dissolve":
             handed = Link.objects.filter(
                 restructuring__kind="transfer",

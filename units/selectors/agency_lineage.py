@@ -4,7 +4,7 @@ predecessors whose units its figures count (DESIGN §4.2)."""
 
 import dataclasses
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from ..models import AgencySuccession, Unit
 
@@ -18,10 +18,10 @@ class AgencyLineage:
 
     @property
     def continues_in(self) -> Unit | None:
-        """The single body an ended agency continues in (its figures go on there)."""
-        if len(self.successors) == 1 and self.successors[0].predecessor.closed_on:
-            return self.successors[0].successor
-        return None
+        """The single body an ended agency continues in (its figures go on
+        there): the one successor named by the decision that ended it."""
+        ending = [s for s in self.successors if s.restructuring_id == s.predecessor.closed_by_id]
+        return ending[0].successor if len(ending) == 1 else None
 
 
 def agency_lineage(agency: Unit) -> AgencyLineage:
@@ -41,7 +41,7 @@ def counted_predecessors(agency: Unit) -> list[AgencySuccession]:
     frontier = {agency.pk}
     for _ in range(GENERATIONS):
         only = (
-            AgencySuccession.objects.filter(predecessor__closed_on__isnull=False)
+            AgencySuccession.objects.filter(predecessor__closed_by=F("restructuring"))
             .values("predecessor")
             .annotate(n=Count("successor", distinct=True))
             .filter(n=1)
@@ -49,6 +49,7 @@ def counted_predecessors(agency: Unit) -> list[AgencySuccession]:
         )
         rows = list(
             AgencySuccession.objects.filter(successor__in=frontier, predecessor__in=only)
+            .filter(predecessor__closed_by=F("restructuring"))
             .select_related("predecessor", "successor", "restructuring")
             .order_by("effective_on", "id")
         )

@@ -15,9 +15,11 @@ reversing a succession marks the areas of those transfers."""
 
 import datetime as dt
 
+from django.db.models import Q
+
+from ..choices import LinkRole, UnitKind
 from ..choices import RestructuringKind as K
-from ..choices import UnitKind
-from ..models import Area, RestructuringLink, Unit
+from ..models import AgencySuccession, Area, RestructuringLink, Unit
 from .figures import areas_of
 
 SUCCEEDING = {K.MERGE, K.CONSOLIDATE, K.SPLIT, K.SPIN_OFF}
@@ -84,3 +86,27 @@ def _handovers(bodies: list[Unit], day: dt.date):
         created=True,
         copy_of__parent__in=bodies,
     )
+
+
+def succession_relying_on(restructuring, links) -> AgencySuccession | None:
+    """Another decision's succession, dated the day of this transfer, between
+    bodies whose units the transfer moved: the transfer cannot be reversed
+    before it (a dissolution's successors are the bodies its units went to)."""
+    if restructuring.kind != K.TRANSFER:
+        return None
+    sources = {link.unit_id: link.unit for link in links if link.role == LinkRole.SOURCE}
+    pairs = {
+        (sources[link.copy_of_id].parent_id, link.unit.parent_id)
+        for link in links
+        if link.created and link.copy_of_id in sources
+    }
+    if not pairs:
+        return None
+    between = Q()
+    for before, after in pairs:
+        between |= Q(predecessor_id=before, successor_id=after)
+    found = AgencySuccession.objects.filter(between, effective_on=restructuring.effective_on)
+    found = found.exclude(restructuring=restructuring).select_related(
+        "restructuring", "predecessor"
+    )
+    return found.order_by("id").first()

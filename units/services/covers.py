@@ -7,6 +7,8 @@ The scopes whose rows changed are returned: only their figures move."""
 import dataclasses
 import datetime as dt
 
+from django.db.models import F
+
 from ..models import AgencyCover, AgencySuccession, Area, AreaCover, AreaLineage, Unit
 
 DEPTH = 4  # areas: province, district, commune (and a margin)
@@ -111,9 +113,10 @@ def agency_cover_rows() -> set[tuple[int, int]]:
 
 
 def continued_in() -> dict[int, int]:
-    """Each ended agency with a single successor, and that successor."""
+    """Each ended agency whose ending decision named a single successor, and
+    that successor (a part spun off earlier does not continue it)."""
     successors: dict[int, set[int]] = {}
-    pairs = AgencySuccession.objects.filter(predecessor__closed_on__isnull=False)
+    pairs = AgencySuccession.objects.filter(predecessor__closed_by=F("restructuring"))
     for before, after in pairs.values_list("predecessor_id", "successor_id"):
         successors.setdefault(before, set()).add(after)
     return {before: after.pop() for before, after in successors.items() if len(after) == 1}

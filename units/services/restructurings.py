@@ -15,7 +15,7 @@ from ..choices import LinkRole, UnitKind
 from ..models import AgencySuccession, Restructuring, RestructuringLink, Unit, User
 from ..models.staffing import QUOTA_OF_KIND, quota_year
 from ..versions import registry_changed
-from .agency_lineage import handover_areas
+from .agency_lineage import handover_areas, succession_relying_on
 from .decision_files import decision_file_check, decision_file_delete, decision_file_store
 from .figures import areas_of, figures_mark_stale
 from .restructuring_checks import date_text, fail, later_link, lock_units
@@ -200,6 +200,12 @@ def reversal_blocker(restructuring: Restructuring, links: list[RestructuringLink
             "A unit created by this decision is named in decision %(decision)s; "
             "that record must stay, so this decision cannot be annulled."
         ) % {"decision": elsewhere.decision_number}
+    handed = succession_relying_on(restructuring, links)
+    if handed is not None:
+        return _(
+            "Decision %(later)s records that %(body)s handed its units over by this "
+            "transfer; reverse it first."
+        ) % {"later": handed.restructuring.decision_number, "body": handed.predecessor.name}
     reopened = [link.unit for link in links if link.ceases and link.unit.code]
     taken = (
         Unit.objects.filter(code__in=[u.code for u in reopened], closed_on__isnull=True)
@@ -237,7 +243,10 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
     created = [link.unit for link in links if link.created]
     kept = [link.unit for link in links if not link.created]
     touched_areas = areas_of(units.values())
-    # Created units go first: a transferred copy holds the code its source gets back.
+    # The successions go first (they name the bodies it created), then the
+    # created units: a transferred copy holds the code its source gets back.
+    successions = list(restructuring.successions.select_related("predecessor", "successor"))
+    restructuring.successions.all().delete()
     RestructuringLink.objects.filter(restructuring=restructuring, created=True).delete()
     try:
         Unit.objects.filter(pk__in=[u.pk for u in created]).delete()
@@ -253,8 +262,6 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
         if link.ceases:
             unit.closed_on, unit.closed_by = None, None
         unit.save(update_fields=[*restore, "closed_on", "closed_by"])
-    successions = list(restructuring.successions.select_related("predecessor", "successor"))
-    restructuring.successions.all().delete()
     restructuring.reversed_at = timezone.now()
     restructuring.reversed_by = actor
     restructuring.reversal_reason = reason.strip()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import exports
 from ..choices import Sector
-from ..forms.dashboards import DashboardForm
+from ..forms.dashboards import DashboardForm, last_year_seen
 from ..models import Target, Unit
 from ..selectors.agency_lineage import agency_lineage, counted_predecessors
 from ..selectors.dashboards import Figures
@@ -58,6 +58,8 @@ def _context(request) -> dict:
     if agency is not None:  # the bodies it continues and those that continue it
         filters["agency_lineage"] = agency_lineage(agency)
         filters["counted_predecessors"] = counted_predecessors(agency)
+        if agency.closed_on:
+            filters["last_year"] = last_year_seen(agency.closed_on)
     return {**filters, **_figures(filters)}
 
 

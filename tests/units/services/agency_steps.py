@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from tests.units.services.exercised import refused, tally_applied
 from units.choices import SUCCESSION
@@ -90,9 +90,9 @@ def split_body(tally: Counter, admin, top: Unit, pick: int, day: dt.date):
 def agency_members(scope: Unit) -> set[int]:
     """The bodies an agency scope counts: those below it and, through the
     lineage, each ended body whose single successor it counts, and theirs."""
+    ending = AgencySuccession.objects.filter(predecessor__closed_by=F("restructuring"))
     only = (
-        AgencySuccession.objects.filter(predecessor__closed_on__isnull=False)
-        .values("predecessor")
+        ending.values("predecessor")
         .annotate(n=Count("successor", distinct=True))
         .filter(n=1)
         .values_list("predecessor", flat=True)
@@ -103,7 +103,7 @@ def agency_members(scope: Unit) -> set[int]:
         below = set(
             Unit.objects.agencies().filter(parent__in=frontier).values_list("pk", flat=True)
         )
-        heirs = AgencySuccession.objects.filter(successor__in=frontier, predecessor__in=continued)
+        heirs = ending.filter(successor__in=frontier, predecessor__in=continued)
         frontier = (below | set(heirs.values_list("predecessor_id", flat=True))) - found
         found |= frontier
     return found

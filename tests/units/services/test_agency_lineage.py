@@ -117,6 +117,8 @@ def test_the_old_department_leads_to_its_successor(client, demo_figures):
     assert f"?agency={successor.pk}&amp;base=2015&amp;year=2024" in figures
     assert 'data-figure="units-base">3<' in figures and 'data-figure="units-now">2<' in figures
     assert "dừng ở 31/12/2024" in figures
+    earlier = client.get(f"/figures/?agency={labour.pk}&base=2015&year=2020").content.decode()
+    assert "dừng ở 31/12/2024" in earlier  # the body's last year, not the one shown
     home = client.get(f"/figures/?agency={current(HOME_AFFAIRS).pk}&base=2015&year=2026")
     assert LABOUR in home.content.decode().split('id="agency-predecessors"')[1][:2000]
 
