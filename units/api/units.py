@@ -37,17 +37,10 @@ class AgencySuccessorSerializer(AgencySuccessionSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    """A unit; for a managing body, its lineage too: the bodies it took over from
-    and those that took over from it, with the decision and its date."""
-
     area_name = serializers.CharField(source="area.name", read_only=True)
     parent_name = serializers.CharField(
         source="parent.name", read_only=True, default=None, allow_null=True
     )
-    predecessors = AgencyPredecessorSerializer(
-        source="predecessor_links", many=True, read_only=True
-    )
-    successors = AgencySuccessorSerializer(source="successor_links", many=True, read_only=True)
 
     class Meta:
         model = Unit
@@ -66,9 +59,22 @@ class UnitSerializer(serializers.ModelSerializer):
             "established_on",
             "closed_on",
             "closed_by",
-            "predecessors",
-            "successors",
         ]
+
+
+class UnitDetailSerializer(UnitSerializer):
+    """A unit; for a managing body, its lineage too: the bodies it took over from
+    and those that took over from it, with the decision and its date (a
+    province's People's Committee took over from dozens of district bodies, so
+    the list leaves them out)."""
+
+    predecessors = AgencyPredecessorSerializer(
+        source="predecessor_links", many=True, read_only=True
+    )
+    successors = AgencySuccessorSerializer(source="successor_links", many=True, read_only=True)
+
+    class Meta(UnitSerializer.Meta):
+        fields = [*UnitSerializer.Meta.fields, "predecessors", "successors"]
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -81,17 +87,20 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = UnitFilter
     pagination_class = IdCursorPagination
 
+    def get_serializer_class(self):
+        return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer
+
     def get_queryset(self):
-        successions = AgencySuccession.objects.select_related(
-            "predecessor", "successor", "restructuring"
-        ).order_by("effective_on", "id")
-        return visible_units(
-            self.request.user,
-            Unit.objects.select_related("area", "parent").prefetch_related(
+        units = Unit.objects.select_related("area", "parent")
+        if self.action == "retrieve":
+            successions = AgencySuccession.objects.select_related(
+                "predecessor", "successor", "restructuring"
+            ).order_by("effective_on", "id")
+            units = units.prefetch_related(
                 Prefetch("predecessor_links", queryset=successions),
                 Prefetch("successor_links", queryset=successions),
-            ),
-        )
+            )
+        return visible_units(self.request.user, units)
 
     @extend_schema(responses=RestructuringSerializer(many=True))
     @action(detail=True, pagination_class=None, filter_backends=[])

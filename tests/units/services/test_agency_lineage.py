@@ -150,6 +150,9 @@ def test_the_api_gives_an_agencys_lineage(client, demo):
         "kind": "merge",
     }
     assert [s["name"] for s in body["successors"]] == [HOME_AFFAIRS]
+    # The list leaves the lineage out (a province's committee took over from dozens).
+    listed = client.get("/api/v1/units/?kind=agency&status=all", **auth).json()["results"]
+    assert listed and "predecessors" not in listed[0]
     assert body["successors"][0]["effective_on"] == "2025-07-01"
 
 
