@@ -23,7 +23,7 @@ from units.models import Restructuring, Unit
 ROLES = ["lanhdao", "chuyenvien", "giamsat", "admin"]
 LANGUAGES = ("vi", "en")
 
-pytestmark = BROWSER
+pytestmark = [*BROWSER, pytest.mark.tour]
 
 
 def main_pages(username: str) -> list[str]:
