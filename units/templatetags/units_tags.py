@@ -71,15 +71,24 @@ def audit_changes(entry, unit=None) -> list[tuple[str, object, object]]:
         if before.get(name) == after.get(name):
             continue
         label, shown = name, dict()
+        old, new = before.get(name), after.get(name)
         if model is not None:
             with contextlib.suppress(FieldDoesNotExist):
                 field = model._meta.get_field(name)
-                label = str(field.verbose_name).capitalize()
-                # Stored codes ("health", 3) are shown as their labels.
-                shown = {value: str(text) for value, text in field.flatchoices}
-        old, new = before.get(name), after.get(name)
+                if not field.concrete:  # a session's findings: rows of another table
+                    label = str(field.related_model._meta.verbose_name_plural).capitalize()
+                    old, new = _count(old), _count(new)
+                else:
+                    label = str(field.verbose_name).capitalize()
+                    # Stored codes ("health", 3) are shown as their labels.
+                    shown = {value: str(text) for value, text in field.flatchoices}
         changes.append((label, shown.get(old, old), shown.get(new, new)))
     return changes
+
+
+def _count(rows):
+    """Rows of another table recorded in an entry, shown by their number."""
+    return len(rows) if isinstance(rows, list | dict) else rows
 
 
 def _staffing_changes(before: dict, after: dict) -> list[tuple[str, object, object]]:

@@ -382,3 +382,22 @@ def test_cached_counts_follow_a_restructuring(
     client.cookies["django_language"] = "en"
     english = client.get(reverse("units:restructuring_list")).content.decode()
     assert "Dissolve" in english and "Giải thể" not in english
+
+
+def test_a_unit_page_shows_a_session_report_in_its_history(client, official, unit):
+    """A supervision report names the session's findings and recommendations,
+    rows of other tables: the unit's history shows how many, where it used to
+    answer 500 (UBND quận Ngô Quyền's page on the demo)."""
+    AuditEntry.objects.create(
+        action="session.report",
+        object_type="supervision.session",
+        object_id="1",
+        object_repr="Phiên giám sát",
+        before={"findings": [], "report_number": ""},
+        after={"findings": [{"text": "Chậm"}, {"text": "Thiếu"}], "report_number": "12/BC"},
+    ).links.create(unit=unit)
+    client.force_login(official)
+    page = client.get(reverse("units:unit_detail", args=[unit.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "12/BC" in text and "→ 2" in text.replace("</span>", "")
