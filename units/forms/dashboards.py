@@ -1,13 +1,12 @@
 """The dashboard's filters, kept in the URL."""
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ..choices import Sector
 from ..models import Area, ReductionFigure, Unit
+from ..models.registry import last_year_seen
 from ..services.recompute import FIRST_YEAR
 from .area_picker import AreaPicker
 
@@ -47,9 +46,3 @@ class DashboardForm(forms.Form):
             year = max(min(year, last_year_seen(scope.closed_on)), FIRST_YEAR)
         base = min(data.get("base") or 2015, year)
         return scope, year, base, data.get("sector") or ReductionFigure.ALL
-
-
-def last_year_seen(closed_on: dt.date) -> int:
-    """The last year whose 31/12 a unit closed on `closed_on` was active on."""
-    last = closed_on - dt.timedelta(days=1)
-    return last.year if (last.month, last.day) == (12, 31) else last.year - 1

@@ -45,6 +45,17 @@ def plausible_decision_date(day: dt.date) -> None:
     _check_plausible(day, EARLIEST_DECISION)
 
 
+def last_year_ended(last_day: dt.date) -> int:
+    """The last year whose 31/12 fell on or before `last_day` (the last day an
+    area was valid or a unit active): the last year it counts in the figures."""
+    return last_day.year if (last_day.month, last_day.day) == (12, 31) else last_day.year - 1
+
+
+def last_year_seen(closed_on: dt.date) -> int:
+    """The last year whose 31/12 a unit closed on `closed_on` was active on."""
+    return last_year_ended(closed_on - dt.timedelta(days=1))
+
+
 def active_on_q(day: dt.date, prefix: str = "") -> Q:
     """Units active on `day`: established on or before it and not yet closed;
     `prefix` reaches them through a relation ("children__")."""

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import F
 
 from ..models import AgencyCover, AgencySuccession, Area, AreaCover, AreaLineage, Unit
+from ..models.registry import last_year_ended
 
 DEPTH = 4  # areas: province, district, commune (and a margin)
 AGENCY_REACH = 64  # the scopes one agency can count in (its chain and its heirs')
@@ -87,8 +88,7 @@ def _years(start: dt.date | None, end: dt.date | None) -> tuple[int | None, int 
     to the last 31/12 it saw."""
     if end is None:
         return None, None
-    last = end.year if (end.month, end.day) == (12, 31) else end.year - 1
-    return (start.year if start else None), last
+    return (start.year if start else None), last_year_ended(end)
 
 
 def agency_cover_rows() -> set[tuple[int, int]]:

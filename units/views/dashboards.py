@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from .. import exports
 from ..choices import Sector
-from ..forms.dashboards import DashboardForm, last_year_seen
+from ..forms.dashboards import DashboardForm
 from ..models import Target, Unit
+from ..models.registry import last_year_seen
 from ..selectors.agency_lineage import agency_lineage, counted_predecessors
 from ..selectors.dashboards import Figures
 from ..selectors.dashboards import dashboard as dashboard_figures

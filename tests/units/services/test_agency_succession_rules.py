@@ -34,11 +34,8 @@ def covered_by(scope: Unit) -> set[int]:
     return set(AgencyCover.objects.filter(scope=scope).values_list("member_id", flat=True))
 
 
-def test_a_body_that_spun_off_a_part_still_continues_in_the_body_it_merges_into(admin):
-    """Only the successors named by the decision that ended a body count: a
-    part spun off years before does not stop its merger from continuing it."""
-    top = AgencyFactory()
-    body, into = AgencyFactory(parent=top, area=top.area), AgencyFactory(parent=top, area=top.area)
+def spun_off(admin, body: Unit) -> Unit:
+    """A part of `body` spun off in 2018 (a succession that does not end it)."""
     spun = restructuring_apply(
         actor=admin,
         kind=K.SPIN_OFF,
@@ -46,7 +43,15 @@ def test_a_body_that_spun_off_a_part_still_continues_in_the_body_it_merges_into(
         source_ids=[body.pk],
         new_units=[NewUnit(name="Chi cục tách ra")],
     )
-    part = spun.links.get(created=True).unit
+    return spun.links.get(created=True).unit
+
+
+def test_a_body_that_spun_off_a_part_still_continues_in_the_body_it_merges_into(admin):
+    """Only the successors named by the decision that ended a body count: a
+    part spun off years before does not stop its merger from continuing it."""
+    top = AgencyFactory()
+    body, into = AgencyFactory(parent=top, area=top.area), AgencyFactory(parent=top, area=top.area)
+    part = spun_off(admin, body)
     assert AgencySuccession.objects.filter(predecessor=body, successor=part).exists()
     agencies_merge(
         actor=admin,
@@ -61,14 +66,7 @@ def test_a_body_that_spun_off_a_part_still_continues_in_the_body_it_merges_into(
 def test_a_body_dissolved_with_nothing_handed_over_continues_nowhere(admin):
     top = AgencyFactory()
     body = AgencyFactory(parent=top, area=top.area)
-    spun = restructuring_apply(
-        actor=admin,
-        kind=K.SPIN_OFF,
-        decision=decide("1/QĐ", dt.date(2018, 3, 1)),
-        source_ids=[body.pk],
-        new_units=[NewUnit(name="Chi cục tách ra")],
-    )
-    part = spun.links.get(created=True).unit
+    part = spun_off(admin, body)
     restructuring_apply(
         actor=admin,
         kind=K.DISSOLVE,
