@@ -54,17 +54,28 @@ def area_ids(area: Area) -> frozenset[int]:
     areas change."""
 
     def compute() -> AreaIds:
+        below = Q()
+        for root in area_roots(area):
+            below |= Q(pk=root) | Q(parent=root) | Q(parent__parent=root)
+        return AreaIds(Area.objects.filter(below).values_list("pk", flat=True))
+
+    return cached(f"area-ids:{areas_version()}:{area.pk}", compute)
+
+
+def area_roots(area: Area) -> AreaIds:
+    """The area and the areas it came from, through every lineage link
+    (today's Hải Phòng: itself, the old Hải Phòng and Hải Dương). Cached until
+    the areas change."""
+
+    def compute() -> AreaIds:
         roots, frontier = {area.pk}, {area.pk}
         while frontier:
             links = AreaLineage.objects.filter(successor_id__in=frontier)
             frontier = set(links.values_list("predecessor_id", flat=True)) - roots
             roots |= frontier
-        below = Q()
-        for root in roots:
-            below |= Q(pk=root) | Q(parent=root) | Q(parent__parent=root)
-        return AreaIds(Area.objects.filter(below).values_list("pk", flat=True))
+        return AreaIds(roots)
 
-    return cached(f"area-ids:{areas_version()}:{area.pk}", compute)
+    return cached(f"area-roots:{areas_version()}:{area.pk}", compute)
 
 
 def scope_q(user: User, prefix: str = "") -> Q:

@@ -45,4 +45,18 @@ class DashboardForm(forms.Form):
             # handed over is its successor's, not a reduction.
             year = max(min(year, last_year_seen(scope.closed_on)), FIRST_YEAR)
         base = min(data.get("base") or 2015, year)
+        self._show_applied(base=base, year=year)
         return scope, year, base, data.get("sector") or ReductionFigure.ALL
+
+    def _show_applied(self, **years: int) -> None:
+        """The year boxes show the years applied: the defaults when left
+        empty, a year capped to the last one there are figures for (a box
+        whose value was refused keeps it, beside its error)."""
+        if not self.is_bound:
+            self.initial.update(years)
+            return
+        data = self.data.copy()
+        for name, value in years.items():
+            if name not in self.errors:
+                data[name] = str(value)
+        self.data = data

@@ -19,6 +19,7 @@ from ..models import (
     Unit,
 )
 from ..models.snapshot import figure_scope_q
+from ..scope import area_roots
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -96,7 +97,9 @@ class Figures:
 class TargetProgress:
     target: Target
     achieved: Decimal | None  # % reduced (or % autonomous) so far
-    gap: int  # units or people still to go (0 when reached)
+    gap: int | None  # units or people still to go (0 when reached, None unknown)
+    year: int = 0  # the year measured: the target's, or the dashboard's before it
+    missing: str = ""  # why there is nothing to measure (a year without data)
 
     @property
     def progress(self) -> Decimal | None:
@@ -107,9 +110,13 @@ class TargetProgress:
         return ratio.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def targets_progress(area: Area | None, base_year: int, head: Figures) -> list[TargetProgress]:
+def targets_progress(
+    area: Area | None, base_year: int, year: int, by_year: dict[int, ReductionFigure]
+) -> list[TargetProgress]:
     """The targets set against the chosen base year (the scope's own where it
-    has one, else the country's), and how far the scope has come."""
+    has one, else the country's), and how far the scope has come by the
+    target's year (by the dashboard's year while it is still ahead). A target
+    whose base year or year measured has no figure says so and shows no gap."""
     chosen: dict[tuple, Target] = {}
     for target in Target.objects.filter(base_year=base_year).filter(
         Q(scope__isnull=True) | Q(scope=area)
@@ -119,6 +126,12 @@ def targets_progress(area: Area | None, base_year: int, head: Figures) -> list[T
             chosen[key] = target
     rows = []
     for target in sorted(chosen.values(), key=lambda t: (t.target_year, t.metric)):
+        at = min(target.target_year, year)
+        head = Figures(area, by_year.get(base_year), by_year.get(at))
+        missing = _missing(target, head, base_year, at)
+        if missing:
+            rows.append(TargetProgress(target, None, None, at, missing))
+            continue
         share = target.percent / 100
         if target.metric == Target.Metric.UNITS:
             achieved, gap = head.units_percent, _ceil(head.units_base * share) - head.units_reduced
@@ -128,8 +141,23 @@ def targets_progress(area: Area | None, base_year: int, head: Figures) -> list[T
         else:
             autonomous = head.now.autonomous if head.now else 0
             achieved, gap = head.autonomous_share, _ceil(head.units_now * share) - autonomous
-        rows.append(TargetProgress(target, achieved, max(gap, 0)))
+        rows.append(TargetProgress(target, achieved, max(gap, 0), at))
     return rows
+
+
+def _missing(target: Target, head: Figures, base_year: int, at: int) -> str:
+    """What the target cannot be measured without, or ''."""
+    if target.metric == Target.Metric.STAFF:
+        if not head.staff_base:
+            return _("No staffing figures for %(year)s") % {"year": base_year}
+        if not head.staff_now:
+            return _("No staffing figures for %(year)s") % {"year": at}
+        return ""
+    if target.metric == Target.Metric.UNITS and not head.units_base:
+        return _("No units counted in %(year)s") % {"year": base_year}
+    if not head.units_now:
+        return _("No units counted in %(year)s") % {"year": at}
+    return ""
 
 
 def _ceil(value: Decimal) -> int:
@@ -228,7 +256,7 @@ def dashboard(*, area: Area | Unit | None, year: int, base_year: int, sector: st
         "waterfall": waterfall(area, base_year, year, head.units_base, head.units_now)
         if sector == ReductionFigure.ALL
         else [],
-        "targets": targets_progress(None if agency else area, base_year, head),
+        "targets": targets_progress(None if agency else area, base_year, year, by_year),
         "children": children,
         "bodies": bodies,
         "trend": trend,
@@ -257,12 +285,13 @@ def _ranked(rows, field: str, scopes, year: int, base_year: int, every=False) ->
 
 
 def _children(area: Area | None, year: int) -> list[Area]:
-    """The scopes one level down that existed on 31/12 of `year` (today's, for
-    a year after every change)."""
+    """The scopes one level down that existed on 31/12 of `year`: below the
+    area or the areas it came from (today's Hải Phòng in 2023: the districts of
+    the old Hải Phòng and of Hải Dương); today's, for a year after every change."""
     below = Area.objects.valid_on(dt.date(year, 12, 31)).order_by("name")
     if area is None:
         return list(below.filter(level=AreaLevel.PROVINCE))
-    children = list(below.filter(parent=area))
+    children = list(below.filter(parent_id__in=area_roots(area)))
     if not children and area.valid_to is None:  # today's area seen in an earlier year
         children = list(Area.objects.filter(parent=area, valid_to__isnull=True).order_by("name"))
     return children

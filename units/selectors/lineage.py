@@ -1,5 +1,6 @@
 """A unit's lineage: the decisions around it and a layered drawing of them."""
 
+import datetime as dt
 import textwrap
 
 from django.db.models import Prefetch
@@ -183,3 +184,27 @@ def lineage_graph(unit: Unit, events: list[Restructuring]) -> dict | None:
         "node_w": NODE_W,
         "node_h": NODE_H,
     }
+
+
+MAX_TRANSFERS = 20  # a chain of copies longer than this is not a real history
+
+
+def transfer_origin(unit: Unit) -> tuple[Unit, dt.date] | None:
+    """For a unit that is the copy of a transfer (moved to another managing
+    body or area, so recorded anew): the unit its line of transfers started
+    from, whose establishment is the unit's, and the day it last moved. None
+    for a unit not created by a transfer. One query per transfer in the line."""
+    origin, moved_on = unit, None
+    for _step in range(MAX_TRANSFERS):
+        link = (
+            RestructuringLink.objects.filter(
+                unit=origin, role=LinkRole.RESULT, copy_of__isnull=False
+            )
+            .select_related("copy_of", "restructuring")
+            .first()
+        )
+        if link is None:
+            break
+        origin = link.copy_of
+        moved_on = moved_on or link.restructuring.effective_on
+    return (origin, moved_on) if moved_on else None

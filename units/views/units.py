@@ -72,6 +72,7 @@ def unit_detail(request, pk: int):
         "history": activity.unit_history(unit),
         "staffing": staffing.unit_staffing(unit),
         "lineage": events,
+        "origin": lineage.transfer_origin(unit),
         "graph": lineage.lineage_graph(unit, events),
         "can_change": can_change_unit(request.user, unit),
         "today": timezone.localdate(),

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import queries_of
 from units.models import Area, RecomputeMark, ReductionFigure, Target, User
@@ -74,7 +75,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, figures):
         queries_of(lambda params=params: client.get(url, params))
         for params in ({}, {"area": hai_phong.pk})
     ]
-    assert max(counts) <= 16, counts  # the lineage walk of area_ids is cached later
+    assert max(counts) <= 17, counts  # the lineage walk (area_roots) is cached later
 
 
 def test_nghi_quyet_19_targets_show_progress_and_what_is_left(client, figures):
@@ -82,7 +83,12 @@ def test_nghi_quyet_19_targets_show_progress_and_what_is_left(client, figures):
     response = client.get(reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2015})
     targets = {(t.target.metric, t.target.target_year): t for t in shown(response, "targets")}
     units = targets[("units", 2021)]
-    head = shown(response, "head")
+    # Measured in the target's year (the dashboard's year is past it).
+    at_2021 = client.get(
+        reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2015, "year": 2021}
+    )
+    head = shown(at_2021, "head")
+    assert units.year == 2021
     assert units.target.percent == 10 and units.achieved == head.units_percent
     # 10 % of the 2015 count, rounded up, less what was reduced.
     expected_gap = max(0, -(-head.units_base // 10) - head.units_reduced)
@@ -97,6 +103,23 @@ def test_nghi_quyet_19_targets_show_progress_and_what_is_left(client, figures):
     mine = [t for t in shown(response, "targets") if t.target.metric == "units"]
     assert [t.target.percent for t in mine] == [20]
     assert "Mục tiêu" in response.content.decode()
+
+
+def test_a_target_without_figures_for_its_years_says_so_and_shows_no_gap(client, figures):
+    """Staff counted only in 2026 (as after an import) cannot measure a 2015 → 2021
+    target: the row says which year has no figures instead of a gap of 145."""
+    ngo_quyen = Area.objects.get(level="district", code="304", valid_to__isnull=False)
+    row = ReductionFigure.objects.get(scope=ngo_quyen, year=2015, sector=ReductionFigure.ALL)
+    row.staff_assigned = 0
+    row.save()
+    cache.clear()
+    response = client.get(reverse("units:dashboard"), {"area": ngo_quyen.pk, "base": 2015})
+    staff = [t for t in shown(response, "targets") if t.target.metric == "staff"]
+    assert [(t.gap, t.achieved, t.missing) for t in staff] == [
+        (None, None, "Không có số liệu biên chế năm 2015")
+    ]
+    page = response.content.decode()
+    assert "Không có số liệu biên chế năm 2015" in page
 
 
 def test_the_national_waterfall_adds_up_to_the_snapshot(client, figures):
@@ -186,3 +209,26 @@ def test_a_message_waiting_is_shown_not_hidden_by_the_cached_page(figures, clien
     client.cookies["messages"] = CookieStorage(request=None)._encode([saved])
     assert "Đã lưu." in client.get(reverse("units:dashboard")).content.decode()
     assert "Đã lưu." not in client.get(reverse("units:dashboard")).content.decode()  # shown once
+
+
+def test_the_year_boxes_show_the_years_applied(client, figures):
+    """Left empty, the boxes show 2015 → this year, which the figures use; a
+    year past today is shown as the year applied."""
+    this_year = timezone.localdate().year
+    page = client.get(reverse("units:dashboard")).content.decode()
+    assert re.search(r'name="base"[^>]*value="2015"', page)
+    assert re.search(rf'name="year"[^>]*value="{this_year}"', page)
+    page = client.get(reverse("units:dashboard"), {"year": this_year + 5}).content.decode()
+    assert re.search(rf'name="year"[^>]*value="{this_year}"', page)
+
+
+def test_a_past_window_lists_the_areas_of_that_window(client, figures):
+    """Drilling from today's Hải Phòng into 2023 lists the districts of that year
+    (quận Ngô Quyền among them), not the wards of 2025."""
+    hai_phong = Area.objects.get(level="province", code="31", valid_to__isnull=True)
+    response = client.get(reverse("units:dashboard"), {"area": hai_phong.pk, "year": 2023})
+    children = shown(response, "children")
+    assert {row.area.level for row in children} == {"district"}
+    assert "Quận Ngô Quyền" in {row.area.name for row in children}
+    today = shown(client.get(reverse("units:dashboard"), {"area": hai_phong.pk}), "children")
+    assert {row.area.level for row in today} == {"commune"}
