@@ -3,8 +3,10 @@
 motto on the right, place and date, the title, then the sections. Shared by the
 print view and the Word export (python-docx)."""
 
+import dataclasses
 import datetime as dt
 import io
+import re
 
 from django.utils import timezone
 from docx import Document
@@ -12,20 +14,32 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from units.text import fold
+
 from .choices import FindingKind
 from .models import Session
 from .selectors.sessions import findings_by_kind
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-# The sections in the order the report presents them; a document in Vietnamese
-# whatever the reader's language, as the body files it.
-SECTIONS = [
-    ("I", "THÔNG TIN CHUNG"),
-    ("II", "TÌNH HÌNH, KẾT QUẢ THỰC HIỆN"),
-    ("III", "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"),
-    ("IV", "TRÁCH NHIỆM"),
-    ("V", "KIẾN NGHỊ"),
-]
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+# A sentence already ends with one of these: no period is added after it.
+ENDINGS = (".", "!", "?", "…", ";")
+
+
+@dataclasses.dataclass
+class Section:
+    """A numbered section of the report: its paragraphs, then its lists of
+    lines, each under an optional italic heading. A document in Vietnamese
+    whatever the reader's language, as the body files it."""
+
+    title: str
+    paragraphs: list[str] = dataclasses.field(default_factory=list)
+    groups: list[tuple[str, list[str]]] = dataclasses.field(default_factory=list)
+    number: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.paragraphs and not self.groups
 
 
 def date_in_words(place: str, day: dt.date) -> str:
@@ -36,24 +50,98 @@ def date_in_words(place: str, day: dt.date) -> str:
 
 
 def _subject(topic: str) -> str:
-    """The topic as it reads after "Kết quả giám sát": "việc …", not "Việc …"."""
+    """The topic as it reads after "Kết quả giám sát": "việc …", not "Việc …",
+    and not "giám sát giám sát việc …" when the topic starts with "Giám sát"."""
+    topic = topic.strip()
+    if fold(topic).startswith("giam sat "):
+        topic = topic.split(maxsplit=2)[2]
     return topic[:1].lower() + topic[1:]
+
+
+def sentence(text: str) -> str:
+    """`text` ending with exactly one period: "Gửi báo cáo" and "Gửi báo cáo ."
+    both read "Gửi báo cáo." (a typed space before the period dropped)."""
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+    text = re.sub(r"\.{2}(?!\.)", ".", text)  # ".." typed, not an ellipsis "..."
+    return text if not text or text.endswith(ENDINGS) else f"{text}."
+
+
+def _finding_lines(items) -> list[str]:
+    return [
+        f"- {finding.text}" + (f" ({finding.unit.name})" if finding.unit_id else "")
+        for finding in items
+    ]
+
+
+def report_sections(session: Session, findings: dict, recommendations, units) -> list[Section]:
+    """The sections that have something to say, numbered I, II, … in order: a
+    heading over nothing is left out, with its number."""
+    names = sentence(", ".join(unit.name for unit in units)) if units else "—"
+
+    def lines(kind: str) -> list[str]:
+        return _finding_lines(findings.get(kind, []))
+
+    sections = [
+        Section(
+            "THÔNG TIN CHUNG",
+            paragraphs=[
+                *([session.general_info] if session.general_info.strip() else []),
+                f"Thời kỳ giám sát: {session.period_from}–{session.period_to}. "
+                f"Đơn vị chịu giám sát: {names}",
+            ],
+        ),
+        Section(
+            "TÌNH HÌNH, KẾT QUẢ THỰC HIỆN",
+            paragraphs=[session.situation] if session.situation.strip() else [],
+            groups=[("Kết quả đạt được:", lines(FindingKind.ACHIEVEMENT))],
+        ),
+        Section(
+            "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+            groups=[
+                ("Tồn tại, hạn chế:", lines(FindingKind.SHORTCOMING)),
+                ("Nguyên nhân:", lines(FindingKind.CAUSE)),
+            ],
+        ),
+        Section("TRÁCH NHIỆM", groups=[("", lines(FindingKind.RESPONSIBILITY))]),
+        Section(
+            "KẾT LUẬN",
+            paragraphs=[session.conclusions] if session.conclusions.strip() else [],
+        ),
+        Section(
+            "KIẾN NGHỊ",
+            groups=[
+                (
+                    "",
+                    [
+                        f"{i}. Đối với {rec.addressed_unit.name}: {sentence(rec.text)} "
+                        f"Thời hạn: trước ngày {rec.current_due:%d/%m/%Y}."
+                        for i, rec in enumerate(recommendations, start=1)
+                    ],
+                )
+            ],
+        ),
+    ]
+    for section in sections:
+        section.groups = [(heading, items) for heading, items in section.groups if items]
+    kept = [section for section in sections if not section.empty]
+    for number, section in zip(ROMAN, kept, strict=False):
+        section.number = number
+    return kept
 
 
 def report_context(session: Session) -> dict:
     """What the report shows, section by section."""
     findings = findings_by_kind(session)
+    recommendations = list(session.recommendations.all())
+    units = list(session.supervised_units.all())
     return {
         "session": session,
         "motto": MOTTO,
         "dated": date_in_words(session.report_place, session.report_date),
         "subject": _subject(session.topic),
-        "achievements": findings.get(FindingKind.ACHIEVEMENT, []),
-        "shortcomings": findings.get(FindingKind.SHORTCOMING, []),
-        "causes": findings.get(FindingKind.CAUSE, []),
-        "responsibilities": findings.get(FindingKind.RESPONSIBILITY, []),
-        "recommendations": list(session.recommendations.all()),
-        "units": list(session.supervised_units.all()),
+        "sections": report_sections(session, findings, recommendations, units),
+        "recommendations": recommendations,
+        "units": units,
         "today": timezone.localdate(),
     }
 
@@ -90,12 +178,6 @@ def _heading_block(doc, session: Session, dated: str) -> None:
     place.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _findings(doc, items) -> None:
-    for finding in items:
-        about = f" ({finding.unit})" if finding.unit_id else ""
-        _paragraph(doc, f"- {finding.text}{about}")
-
-
 def report_docx(session: Session) -> bytes:
     """The report as a .docx file (Times New Roman 13, A4, official margins)."""
     context = report_context(session)
@@ -115,39 +197,15 @@ def report_docx(session: Session) -> bytes:
         italic=True,
         center=True,
     )
-    number, title = SECTIONS[0]
-    _paragraph(doc, f"{number}. {title}", bold=True)
-    if session.general_info:
-        _paragraph(doc, session.general_info)
-    units = ", ".join(str(unit) for unit in context["units"])
-    _paragraph(
-        doc,
-        f"Thời kỳ giám sát: {session.period_from}–{session.period_to}. "
-        f"Đơn vị chịu giám sát: {units}.",
-    )
-    number, title = SECTIONS[1]
-    _paragraph(doc, f"{number}. {title}", bold=True)
-    if session.situation:
-        _paragraph(doc, session.situation)
-    _paragraph(doc, "Kết quả đạt được:", italic=True)
-    _findings(doc, context["achievements"])
-    number, title = SECTIONS[2]
-    _paragraph(doc, f"{number}. {title}", bold=True)
-    _paragraph(doc, "Tồn tại, hạn chế:", italic=True)
-    _findings(doc, context["shortcomings"])
-    _paragraph(doc, "Nguyên nhân:", italic=True)
-    _findings(doc, context["causes"])
-    number, title = SECTIONS[3]
-    _paragraph(doc, f"{number}. {title}", bold=True)
-    _findings(doc, context["responsibilities"])
-    number, title = SECTIONS[4]
-    _paragraph(doc, f"{number}. {title}", bold=True)
-    for i, rec in enumerate(context["recommendations"], start=1):
-        _paragraph(
-            doc,
-            f"{i}. Đối với {rec.addressed_unit}: {rec.text} "
-            f"Thời hạn: trước ngày {rec.current_due:%d/%m/%Y}.",
-        )
+    for part in context["sections"]:
+        _paragraph(doc, f"{part.number}. {part.title}", bold=True)
+        for text in part.paragraphs:
+            _paragraph(doc, text)
+        for heading, lines in part.groups:
+            if heading:
+                _paragraph(doc, heading, italic=True)
+            for line in lines:
+                _paragraph(doc, line)
     _paragraph(doc, f"TM. {session.body.name.upper()}", bold=True, center=True)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -1,6 +1,8 @@
 """Sessions for their list, their page, the report and the public page."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from units.text import fold
 
@@ -9,10 +11,14 @@ from ..rules import StepDeadline, step_deadlines
 
 
 def session_list(queryset: QuerySet | None = None) -> QuerySet[Session]:
-    """Sessions with their body and how many recommendations they made."""
+    """Sessions with their body, how many recommendations they made and their
+    first and last working days (for the step deadlines)."""
     queryset = Session.objects.all() if queryset is None else queryset
+    days = WorkingSession.objects.filter(session=OuterRef("pk")).values("date")
     return queryset.select_related("body").annotate(
-        recommendation_count=Count("recommendations", distinct=True)
+        recommendation_count=Count("recommendations", distinct=True),
+        first_working=Subquery(days.order_by("date")[:1]),
+        last_working=Subquery(days.order_by("-date")[:1]),
     )
 
 
@@ -40,9 +46,9 @@ def session_detail(pk: int, *, published_only: bool = False) -> Session | None:
     )
 
 
-def deadlines_of(session: Session) -> list[StepDeadline]:
+def deadlines_of(session: Session, today: dt.date | None = None) -> list[StepDeadline]:
     dates = [working.date for working in session.working_sessions.all()]
-    return step_deadlines(session, dates)
+    return step_deadlines(session, dates, today=today)
 
 
 def findings_by_kind(session: Session) -> dict[str, list[Finding]]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from units.audit import audit_record, snapshot
 from units.models import User
+from units.models.registry import plausible_decision_date
 
 from ..choices import SessionStatus
 from ..models import (
@@ -63,8 +64,28 @@ def _touched(session: Session) -> set[int]:
     return set(queryset.values_list("pk", flat=True))
 
 
-def _check_rows(session, findings, recommendations, units) -> dict[str, list[str]]:
-    """Each row's problems; `units` are the session's supervised units."""
+def _check_due(session: Session, due: dt.date, report_date: dt.date | None) -> list[str]:
+    """Why a recommendation may not be due on `due`: before the decision, or
+    before the report that makes it (whose date is `report_date`)."""
+    if session.decision_date and due < session.decision_date:
+        return [_("The due date cannot be before the session's decision.")]
+    if report_date and due < report_date:
+        return [
+            _("The due date cannot be before the report's date (%(date)s).")
+            % {"date": f"{report_date:%d/%m/%Y}"}
+        ]
+    try:
+        plausible_decision_date(due)
+    except ValidationError as error:
+        return list(error.messages)
+    return []
+
+
+def _check_rows(
+    session, findings, recommendations, units, report_date=None
+) -> dict[str, list[str]]:
+    """Each row's problems; `units` are the session's supervised units,
+    `report_date` the date of the report as saved now."""
     errors: dict[str, list[str]] = {}
     sent = session.status != SessionStatus.IN_PROGRESS
     saved = {rec.pk: rec for rec in session.recommendations.all()}
@@ -84,10 +105,8 @@ def _check_rows(session, findings, recommendations, units) -> dict[str, list[str
             ]
         if row.due is None:
             errors[f"recommendations.{i}.due"] = [_("Give a due date (dd/mm/yyyy).")]
-        elif session.decision_date and row.due < session.decision_date:
-            errors[f"recommendations.{i}.due"] = [
-                _("The due date cannot be before the session's decision.")
-            ]
+        elif problems := _check_due(session, row.due, report_date):
+            errors[f"recommendations.{i}.due"] = problems
         if row.pk is not None and row.pk not in existing:
             errors[f"recommendations.{i}.text"] = [_("This recommendation no longer exists.")]
         elif sent and row.pk in saved and row.due != saved[row.pk].original_due:
@@ -135,7 +154,8 @@ def report_file(
     # An answer saved meanwhile must be seen (and its recommendation kept).
     list(session.recommendations.select_for_update())
     units = set(session.supervised_units.values_list("pk", flat=True))
-    errors = _check_rows(session, findings, recommendations, units)
+    report_date = header.get("report_date")
+    errors = _check_rows(session, findings, recommendations, units, report_date)
     before = _report_snapshot(session)
     for name in HEADER_FIELDS:
         setattr(session, name, header.get(name) or ("" if name != "report_date" else None))

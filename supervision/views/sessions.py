@@ -20,6 +20,7 @@ from ..choices import SessionStatus
 from ..filters import SessionFilter
 from ..forms.sessions import SessionForm, WorkingSessionForm, session_initial
 from ..permissions import bodies_of, may_edit_session, may_read_session, visible_sessions
+from ..rules import missed_steps
 from ..selectors.sessions import deadlines_of, findings_by_kind, session_detail, session_list
 from ..services.sessions import (
     PUBLISHABLE,
@@ -47,6 +48,9 @@ def session_list_view(request):
         "may_create": bodies_of(request.user).exists(),
         **paginate(request, queryset.order_by("-decision_date", "-id")),
     }
+    missed = missed_steps(list(context["page"]))
+    for session in context["page"]:
+        session.missed_steps = missed[session.pk]
     return render(request, "supervision/session_list.html", context)
 
 
