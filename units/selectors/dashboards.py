@@ -180,17 +180,19 @@ class Bar:
 
 def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int) -> list[Bar]:
     """From the count on 31/12 of the base year to the count on 31/12 of the
-    year: each kind of restructuring's change, transfers in and out (DESIGN
-    §4.4), and what the registry changed without a decision. Summed from the
+    year: each kind of restructuring's change, the net of the transfers (DESIGN
+    §4.4; those inside the scope cancel), and what the registry changed
+    without a decision. Summed from the
     snapshot's deltas of each year in the window; the bars add up to its count."""
     rows = ReductionDelta.objects.filter(figure_scope_q(area), year__gt=base_year, year__lte=year)
     totals = rows.values("kind").annotate(created=Sum("created"), ceased=Sum("ceased"))
     labels = dict(RestructuringKind.choices)
     none = {"created": 0, "ceased": 0}
     totals = {row["kind"]: row for row in totals.order_by()}
+    # A transfer between two units of the scope is in and out at once: only
+    # the net of the scope's transfers is shown (none for the nation).
     moved = totals.pop(RestructuringKind.TRANSFER, none)
-    if area is None:
-        moved = none  # every transfer stays in the nation: in = out
+    moved = moved["created"] - moved["ceased"] if area is not None else 0
     # Units a body handed to its successor on the day it ended: in a scope
     # that counts both they cancel out; the net is received or handed over.
     handed = totals.pop(SUCCESSION, none)
@@ -199,13 +201,13 @@ def waterfall(area: Area | None, base_year: int, year: int, base: int, now: int)
     # below zero for a scope that units were moved into (a new commune's).
     steps = [
         (_("Received from predecessor bodies"), max(handed, 0), SUCCESSION),
-        (_("Transfers in"), moved["created"], RestructuringKind.TRANSFER),
+        (_("Transferred in (net)"), max(moved, 0), RestructuringKind.TRANSFER),
     ]
     for kind in sorted(totals):
         steps.append(
             (labels.get(kind, kind), totals[kind]["created"] - totals[kind]["ceased"], kind)
         )
-    steps.append((_("Transfers out"), -moved["ceased"], RestructuringKind.TRANSFER))
+    steps.append((_("Transferred out (net)"), min(moved, 0), RestructuringKind.TRANSFER))
     steps.append((_("Handed over to successor bodies"), min(handed, 0), SUCCESSION))
     bars, running = [Bar(str(_("Base")), base, running=base)], base
     for label, change, kind in steps:
