@@ -9,7 +9,9 @@ both stand on it."""
 import dataclasses
 import datetime as dt
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 
 import openpyxl
@@ -24,6 +26,12 @@ from .text import fold
 FIRST_LINE = 5  # the first line of figures, after the title and the headers
 COLUMNS = 11  # A STT … K difference
 MAX_LINES = 100_000  # more than any scope has: a larger sheet is refused
+# What a file may unpack to, checked before openpyxl reads it (a 300 KB file
+# can inflate to gigabytes): a sheet of 100,000 lines is about 50 MB of XML,
+# 8 to 20 times its compressed size.
+MAX_UNPACKED = 160 * 1024 * 1024  # the parts of a file together, once unpacked
+MAX_RATIO = 100  # unpacked / packed size of a part larger than 1 MB
+MAX_PARTS = 500  # an Excel workbook has a few dozen
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +133,9 @@ class SheetError(Exception):
 def read_lines(content: bytes) -> Iterator[tuple[int, tuple]]:
     """The sheet's lines of figures as (line number, the 10 cells A–J), read in
     read-only mode (one line in memory at a time). Lines with no cell filled
-    are skipped. Raises SheetError for a file that is not this workbook."""
+    are skipped. Raises SheetError for a file that is not this workbook, or
+    one that would unpack beyond the limits (`check_archive`)."""
+    check_archive(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (*BROKEN, SyntaxError) as error:
@@ -140,6 +150,67 @@ def read_lines(content: bytes) -> Iterator[tuple[int, tuple]]:
         raise SheetError(_("This Excel file is damaged: save it again in Excel.")) from error
     finally:
         book.close()
+
+
+def check_archive(content: bytes) -> None:
+    """Refuse, before it is parsed, a file whose parts would unpack beyond the
+    limits: too many parts, too large once unpacked, compressed more than any
+    workbook is, or a sheet of more lines than MAX_LINES (its row numbers are
+    read from the unpacked XML as a stream, a megabyte at a time). zipfile
+    never unpacks a part beyond the size it declares, so the declared sizes
+    bound what openpyxl reads."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except (*BROKEN, EOFError) as error:
+        raise SheetError(_("This is not an Excel workbook (.xlsx).")) from error
+    if len(parts) > MAX_PARTS:
+        raise SheetError(_("The file holds too many parts: it is not a staffing workbook."))
+    megabytes = {"mb": MAX_UNPACKED // (1024 * 1024)}
+    if sum(part.file_size for part in parts) > MAX_UNPACKED:
+        raise SheetError(
+            _("Once unpacked, the file would take more than %(mb)s MB: split it.") % megabytes
+        )
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * part.compress_size:
+            raise SheetError(
+                _(
+                    "The file unpacks to more than %(ratio)s times its size, which no workbook"
+                    " does: it is refused."
+                )
+                % {"ratio": MAX_RATIO}
+            )
+    try:
+        sheets = [p for p in parts if re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename)]
+        for part in sheets:
+            if _sheet_lines(archive, part) >= FIRST_LINE + MAX_LINES:
+                raise SheetError(
+                    _("The sheet has more than %(n)s lines: split it.") % {"n": MAX_LINES}
+                )
+    except (*BROKEN, EOFError, RuntimeError, NotImplementedError, zlib.error) as error:
+        raise SheetError(_("This Excel file is damaged: save it again in Excel.")) from error
+
+
+# A row's opening tag (with any namespace prefix) and its number.
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])([^>]*)>")
+ROW_NUMBER = re.compile(rb'\sr\s*=\s*["\'](\d{1,12})["\']')
+
+
+def _sheet_lines(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """How many lines the sheet's XML holds: the highest row number written,
+    or the number of rows if more (a row may leave its number out)."""
+    count, highest, tail = 0, 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            data = tail + chunk
+            end = 0
+            for match in ROW_TAG.finditer(data):
+                count, end = count + 1, match.end()
+                number = ROW_NUMBER.search(match.group(1))
+                if number:
+                    highest = max(highest, int(number.group(1)))
+            tail = data[end:][-4096:]  # a tag cut by the chunk's end is read with the next
+    return max(count, highest)
 
 
 def _lines(book) -> Iterator[tuple[int, tuple]]:

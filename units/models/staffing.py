@@ -110,6 +110,8 @@ class StaffingImport(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
+    # What the file holds (its rows and invalid lines), read once at upload.
+    preview = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("staffing import")

@@ -20,8 +20,8 @@ from ..models.registry import active_during_q
 from ..scope import area_ids, scope_q, visible_units
 from ..selectors.staffing import SHEET_MAX_UNITS, sheet_groups
 from ..services.staffing import may_enter_staffing
-from ..services.staffing_import import import_commit, import_preview, import_upload
-from ..staffing_sheet import write_workbook
+from ..services.staffing_import import MAX_BYTES, import_commit, import_preview, import_upload
+from ..staffing_sheet import MAX_LINES, MAX_UNPACKED, write_workbook
 
 # How many lines of each kind the preview lists (all are counted).
 PREVIEW_LINES = 300
@@ -81,7 +81,17 @@ def staffing_import(request):
     year = timezone.localdate().year
     template = OverviewForm(initial={"year": year}, auto_id="template-%s")
     template.fields["area"].widget.all_label = request.user.scope_label  # empty: all of it
-    return render(request, "units/staffing_import.html", {"form": form, "template": template})
+    context = {"form": form, "template": template, **_limits()}
+    return render(request, "units/staffing_import.html", context)
+
+
+def _limits() -> dict:
+    """What the page says a file may hold."""
+    return {
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        "max_lines": MAX_LINES,
+        "max_unpacked_mb": MAX_UNPACKED // (1024 * 1024),
+    }
 
 
 @login_required
@@ -96,20 +106,20 @@ def staffing_import_preview(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("units:staffing_import")
-    plan = preview.plan
-    lines = preview.line_by_key()
+    units, lines = preview.plan.units, preview.line_by_key()
     context = {
         "upload": upload,
         "preview": preview,
         "problems": preview.problems[:PREVIEW_LINES],
         "created": [
-            (lines[row.key], plan.units[row.unit_id], row) for row in plan.created[:PREVIEW_LINES]
+            (lines[row.key], units[row.unit_id], row) for row in preview.created[:PREVIEW_LINES]
         ],
         "changed": [
-            (lines[row.key], plan.units[row.unit_id], _differences(figure, row))
-            for figure, row in plan.changed[:PREVIEW_LINES]
+            (lines[row.key], units[row.unit_id], _differences(figure, row))
+            for figure, row in preview.changed[:PREVIEW_LINES]
         ],
         "shown": PREVIEW_LINES,
+        **_limits(),
     }
     return render(request, "units/staffing_import.html", context)
 
@@ -127,7 +137,7 @@ def _commit(request, upload: StaffingImport):
         _("Imported: %(created)s new, %(changed)s changed, %(unchanged)s unchanged.") % result,
     )
     scope = request.user.scope_area_id
-    query = urlencode({"year": upload.year, **({"area": scope} if scope else {})})
+    query = urlencode({"year": upload.year, "area": scope or "", "import": upload.pk})
     return redirect(f"{_overview_url()}?{query}")
 
 

@@ -69,7 +69,7 @@ def test_a_filled_template_previews_then_commits_once(clerk, agency, school):
     }
     assert StaffingFigure.objects.count() == 0  # a preview writes nothing
     result = import_commit(actor=clerk, upload=preview.upload, digest=preview.digest)
-    assert result == {"created": 2, "changed": 0, "unchanged": 0}
+    assert result == {"created": 2, "changed": 0, "unchanged": 0, "units": [agency.pk, school.pk]}
     saved = StaffingFigure.objects.get(unit=agency, category=C.CIVIL_SERVANT)
     assert (saved.assigned, saved.actual, saved.decision_number) == (40, 38, "15/QĐ-UBND")
     assert StaffingFigure.objects.get(unit=school).over_quota == 1
@@ -103,19 +103,21 @@ def test_every_kind_of_invalid_line_is_reported_with_its_line(clerk, agency, sch
         {"D12": 2021, "E13": "Biên chế ảo", "H15": 2.5, "J16": "nhiều", "I17": "32/13/2022"},
     )
     preview = preview_of(clerk, content)
-    found = dict(preview.problems)
-    assert sorted(number for number, _m in preview.problems) == list(range(7, 18))
-    assert "dòng 6" in found[7]  # the same unit and category as line 6
-    assert "XX999" in found[8]
-    assert "01/07/2021" in found[9]  # closed before the year
-    assert found[10].startswith("E:")  # a school has no civil servants
-    assert found[11].startswith("F:")  # -4 people
-    assert "2021" in found[12]  # another year
-    assert "Biên chế ảo" in found[13]
-    assert found[14].startswith("B:")  # figures without a unit code
-    assert found[15].startswith("H:")  # 2,5 people
-    assert found[16].startswith("J:")  # "nhiều" is not a number
-    assert found[17].startswith("I:")  # 32/13 is no date
+    found = {problem.line: problem for problem in preview.problems}
+    assert [problem.line for problem in preview.problems] == list(range(7, 18))
+    assert found[7].params["line"] == 6  # the same unit and category as line 6
+    assert "XX999" in str(found[8])
+    assert "01/07/2021" in str(found[9])  # closed before the year
+    assert found[10].column == "E"  # a school has no civil servants
+    assert found[11].column == "F" and "-4" in str(found[11])  # -4 people
+    assert "2021" in str(found[12])  # another year
+    assert "Biên chế ảo" in str(found[13])
+    assert found[14].column == "B"  # figures without a unit code
+    assert found[15].column == "H" and "2.5" in str(found[15])  # 2,5 people
+    assert found[16].column == "J" and "nhiều" in str(found[16])  # not a number
+    assert found[17].column == "I" and "32/13/2022" in str(found[17])  # no date
+    for line in (7, 9, 10, 11, 12, 13, 15, 16, 17):  # each names its unit
+        assert found[line].unit.endswith(")") and "(" in found[line].unit
     with pytest.raises(ValidationError):
         import_commit(actor=clerk, upload=preview.upload, digest=preview.digest)
     assert StaffingFigure.objects.count() == 0
@@ -125,7 +127,10 @@ def test_every_kind_of_invalid_line_is_reported_with_its_line(clerk, agency, sch
 def test_a_unit_outside_the_clerks_scope_is_an_error_and_nothing_is_saved(outsider_clerk, school):
     line = SheetLine(code=school.code, name="", category=C.BUDGET_EMPLOYEE, assigned=5)
     preview = preview_of(outsider_clerk, workbook([("I", [line])]))
-    assert preview.problems == [(6, f"{school.name} nằm ngoài phạm vi của bạn.")]
+    (problem,) = preview.problems
+    assert (problem.line, problem.unit) == (6, f"{school.name} ({school.code})")
+    assert problem.message == "This unit is outside your scope."
+    assert preview.created == [] and len(preview.plan.created) == 1
     with pytest.raises(ValidationError):
         import_commit(actor=outsider_clerk, upload=preview.upload, digest=preview.digest)
     assert StaffingFigure.objects.count() == 0
@@ -171,9 +176,9 @@ def test_a_file_or_figures_changed_since_the_preview_are_refused(clerk, agency):
 
 def test_files_that_are_not_the_template_are_refused(clerk):
     for content in (b"not a workbook", _other_workbook()):
-        upload = import_upload(actor=clerk, year=2022, filename="x.xlsx", content=content)
         with pytest.raises(ValidationError):
-            import_preview(actor=clerk, upload=upload)
+            import_upload(actor=clerk, year=2022, filename="x.xlsx", content=content)
+    assert not StaffingImport.objects.exists()  # a refused file is not kept
 
 
 def _other_workbook() -> bytes:
@@ -185,10 +190,11 @@ def _other_workbook() -> bytes:
 
 
 def test_only_clerks_upload_and_only_their_own_files(official, supervisor, clerk, outsider_clerk):
+    content = workbook([])
     for user in (official, supervisor):
         with pytest.raises(PermissionDenied):
-            import_upload(actor=user, year=2022, filename="x.xlsx", content=b"x")
-    upload = import_upload(actor=clerk, year=2022, filename="x.xlsx", content=b"x")
+            import_upload(actor=user, year=2022, filename="x.xlsx", content=content)
+    upload = import_upload(actor=clerk, year=2022, filename="x.xlsx", content=content)
     with pytest.raises(PermissionDenied):
         import_preview(actor=outsider_clerk, upload=upload)
 

@@ -102,10 +102,10 @@ def test_absurd_numbers_and_ids_are_line_errors(clerk, agency, unit):
     book.active["G8"] = dt.datetime(2022, 12, 15)  # "15/12" typed, a date to Excel
     out = io.BytesIO()
     book.save(out)
-    found = dict(preview(clerk, out.getvalue()).problems)
-    assert found[6].startswith("F:")
-    assert found[7].startswith("B:")
-    assert found[8].startswith("G:")  # the unit is found by #000<id>; the date is flagged
+    found = {problem.line: problem for problem in preview(clerk, out.getvalue()).problems}
+    assert found[6].column == "F"
+    assert found[7].column == "B"
+    assert found[8].column == "G"  # the unit is found by #000<id>; the date is flagged
 
 
 def test_a_code_two_units_share_in_the_year_exports_by_id_and_reimports(clerk, district, agency):
@@ -138,8 +138,8 @@ def test_uploads_never_committed_are_forgotten_after_a_day(clerk, agency):
     line = SheetLine(agency.code, "", C.CIVIL_SERVANT, assigned=40)
     kept = preview(clerk, workbook([line]))
     import_commit(actor=clerk, upload=kept.upload, digest=kept.digest)
-    fresh = import_upload(actor=clerk, year=2022, filename="f.xlsx", content=b"x")
-    stale = import_upload(actor=clerk, year=2022, filename="f.xlsx", content=b"x")
+    fresh = import_upload(actor=clerk, year=2022, filename="f.xlsx", content=workbook([line]))
+    stale = import_upload(actor=clerk, year=2022, filename="f.xlsx", content=workbook([line]))
     day_ago = timezone.now() - dt.timedelta(days=2)
     StaffingImport.objects.exclude(pk=fresh.pk).update(created_at=day_ago)
     staffing_imports_cleanup()

@@ -63,7 +63,7 @@ def test_a_preview_lists_each_error_with_its_line_and_offers_no_commit(
     content = fill(download(client, mine=1, year=2022), {"F6": -3, "H9": "mười"})
     page = client.get(upload(client, content)["Location"])
     html = page.content.decode()
-    assert [line for line, _m in page.context["preview"].problems] == [6, 9]
+    assert [problem.line for problem in page.context["preview"].problems] == [6, 9]
     assert 'id="import-errors"' in html and 'id="import-commit"' not in html
     # A forged commit of a file with errors saves nothing.
     response = client.post(page.request["PATH_INFO"], {"digest": "x"})
@@ -115,7 +115,7 @@ def test_an_out_of_scope_clerk_sees_the_rows_refused(client, clerk, outsider_cle
     client.force_login(outsider_clerk)
     location = upload(client, content)["Location"]
     preview = client.get(location).context["preview"]
-    assert preview.problems == [(9, f"{school.name} nằm ngoài phạm vi của bạn.")]
+    assert [(p.line, p.unit) for p in preview.problems] == [(9, f"{school.name} ({school.code})")]
     client.post(location, {"digest": preview.digest})
     assert StaffingFigure.objects.count() == 0
 
@@ -127,5 +127,27 @@ def test_a_file_that_is_not_a_workbook_is_explained(client, clerk):
         {"year": 2022, "file": SimpleUploadedFile("bang.csv", b"a;b")},
     )
     assert "Hãy chọn tệp Excel (.xlsx)." in response.content.decode()
-    page = client.get(upload(client, b"PK not really")["Location"], follow=True)
-    assert "Đây không phải tệp Excel (.xlsx)." in page.content.decode()
+    page = upload(client, b"PK not really")
+    assert page.status_code == 200 and "Đây không phải tệp Excel (.xlsx)." in page.content.decode()
+    assert not StaffingImport.objects.exists()
+
+
+def test_an_invalid_line_is_listed_as_an_error_only(client, clerk, agency, school):
+    """Issue 21, point 3: a line of −5 people was an error and also listed (and
+    counted) as a figure to create, "Assigned: 20 → -5" as one to change."""
+    staffing_save(
+        actor=clerk,
+        year=2022,
+        rows=[StaffingRow(school.pk, C.BUDGET_EMPLOYEE, assigned=20)],
+        about=agency,
+    )
+    client.force_login(clerk)
+    content = fill(download(client, mine=1, year=2022), {"F6": -5, "F9": -5, "F7": 4})
+    page = client.get(upload(client, content)["Location"])
+    html = page.content.decode()
+    assert "1 số liệu thêm mới" in html and "0 số liệu thay đổi" in html
+    assert 'id="import-changed"' not in html
+    created = html.split('id="import-created"')[1]
+    assert ">6<" not in created and ">7<" in created
+    errors = html.split('id="import-errors"')[1].split("</table>")[0]
+    assert school.code in errors and school.name in errors and "-5" in errors
