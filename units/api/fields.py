@@ -1,7 +1,9 @@
-"""Fields the API's inputs share."""
+"""Fields the API's inputs and outputs share: every id a client sends, every
+date a record is dated by, every percentage it reads."""
 
 from rest_framework import serializers
 
+from ..models.registry import plausible_decision_date
 from ..text import MAX_ID
 
 
@@ -9,3 +11,23 @@ def id_field(**kwargs) -> serializers.IntegerField:
     """A row's id as a client sends it: a positive number the database can hold
     (a larger one would overflow the query that looks for it: a 500, not a 400)."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def id_list_field(**kwargs) -> serializers.ListField:
+    """Several ids (at most 10,000), each bounded as `id_field`."""
+    kwargs.setdefault("max_length", 10_000)
+    return serializers.ListField(child=id_field(), **kwargs)
+
+
+def record_date_field(**kwargs) -> serializers.DateField:
+    """A date a record is dated or due by: within the decisions' window (1945 to
+    ten years ahead), so 0001-01-01 or 9999-12-31 is a 400 naming the field,
+    never a stored typo or a date that overflows the deadline arithmetic."""
+    return serializers.DateField(validators=[plausible_decision_date], **kwargs)
+
+
+def percent_field(**kwargs) -> serializers.DecimalField:
+    """A percentage as an exact decimal string ("14.29"), never a float."""
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=True, read_only=True, **kwargs
+    )

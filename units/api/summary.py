@@ -17,19 +17,34 @@ from ..choices import Sector
 from ..models import Area, ReductionFigure, Unit
 from ..selectors.dashboards import dashboard
 from ..text import parse_id
+from .fields import percent_field
 
-HEAD = (
-    "units_base",
-    "units_now",
-    "units_reduced",
-    "units_percent",
-    "staff_base",
-    "staff_now",
-    "staff_percent",
-    "staff_actual",
-    "staff_vacancy",
-    "autonomous_share",
-)
+
+class SummaryHead(serializers.Serializer):
+    """The headline: counts as integers, percentages as exact decimal strings."""
+
+    units_base = serializers.IntegerField()
+    units_now = serializers.IntegerField()
+    units_reduced = serializers.IntegerField()
+    units_percent = percent_field(allow_null=True)
+    staff_base = serializers.IntegerField()
+    staff_now = serializers.IntegerField()
+    staff_percent = percent_field(allow_null=True)
+    staff_actual = serializers.IntegerField()
+    staff_vacancy = serializers.IntegerField()
+    autonomous_share = percent_field(allow_null=True)
+
+
+class SummaryTarget(serializers.Serializer):
+    """A target with its progress: the percentages as exact decimal strings."""
+
+    metric = serializers.CharField(source="target.metric")
+    base_year = serializers.IntegerField(source="target.base_year")
+    target_year = serializers.IntegerField(source="target.target_year")
+    percent = percent_field(source="target.percent")
+    achieved = percent_field(allow_null=True)
+    progress = percent_field(allow_null=True)
+    gap = serializers.IntegerField(allow_null=True)
 
 
 def _int(params, name: str, default=None):
@@ -60,9 +75,9 @@ class FigureSummaryView(APIView):
         responses=inline_serializer(
             "FigureSummary",
             {
-                "head": serializers.DictField(),
+                "head": SummaryHead(),
                 "waterfall": serializers.ListField(child=serializers.DictField()),
-                "targets": serializers.ListField(child=serializers.DictField()),
+                "targets": SummaryTarget(many=True),
             },
         ),
     )
@@ -88,7 +103,7 @@ class FigureSummaryView(APIView):
         window = {"effective_from": f"{base_year + 1}-01-01", "effective_to": f"{year}-12-31"}
         return Response(
             {
-                "head": {name: getattr(head, name) for name in HEAD},
+                "head": SummaryHead(head).data,
                 "waterfall": [
                     {
                         "label": bar.label,
@@ -99,17 +114,6 @@ class FigureSummaryView(APIView):
                     }
                     for bar in data["waterfall"]
                 ],
-                "targets": [
-                    {
-                        "metric": item.target.metric,
-                        "base_year": item.target.base_year,
-                        "target_year": item.target.target_year,
-                        "percent": item.target.percent,
-                        "achieved": item.achieved,
-                        "progress": item.progress,
-                        "gap": item.gap,
-                    }
-                    for item in data["targets"]
-                ],
+                "targets": SummaryTarget(data["targets"], many=True).data,
             }
         )

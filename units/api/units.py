@@ -5,12 +5,15 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from ..filters import UnitFilter
 from ..models import AgencySuccession, Unit
 from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
+from ..selectors.units import unit_for_page
+from ..text import parse_id
 from .pagination import IdCursorPagination
 from .restructurings import RestructuringSerializer
 
@@ -101,6 +104,17 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch("successor_links", queryset=successions),
             )
         return visible_units(self.request.user, units)
+
+    def get_object(self):
+        """A unit by id whatever its status (the list's filters, which show the
+        active units unless asked, are for lists): the one its page shows, to
+        the readers its page shows it to."""
+        pk = parse_id(self.kwargs["pk"])
+        found = unit_for_page(user=self.request.user, pk=pk) if pk else None
+        if found is None:
+            raise NotFound
+        self.check_object_permissions(self.request, found)
+        return found if self.action != "retrieve" else self.get_queryset().get(pk=found.pk)
 
     @extend_schema(responses=RestructuringSerializer(many=True))
     @action(detail=True, pagination_class=None, filter_backends=[])
