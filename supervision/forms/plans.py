@@ -9,6 +9,7 @@ from units.models import Area, Unit
 
 from ..choices import TaskStatus
 from ..services.plans import TaskRow
+from .fields import IdChoiceField
 from .report import MAX_ROWS, share_choices
 
 EXTRA_TASKS = 2
@@ -20,7 +21,7 @@ class PlanForm(forms.Form):
     issuer = forms.CharField(label=_("Issuer"), max_length=255)
     title = forms.CharField(label=_("Title"), max_length=500)
     implements = forms.CharField(label=_("Implements"), max_length=500, required=False)
-    area = forms.ModelChoiceField(
+    area = IdChoiceField(
         label=_("Area"),
         queryset=Area.objects.all(),
         widget=AreaPicker(scoped=True, all_label=_("Choose an area")),
@@ -30,7 +31,7 @@ class PlanForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=500, required=False)
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = IdChoiceField(
         label=_("Responsible unit"),
         queryset=Unit.objects.none(),
         required=False,

@@ -12,6 +12,7 @@ from units.text import parse_id
 
 from ..choices import FindingKind
 from ..services.report import FindingRow, RecommendationRow
+from .fields import IdChoiceField, id_field
 
 EXTRA_ROWS = 2
 MAX_ROWS = 500  # rows a page may hold (a tampered count is capped)
@@ -35,14 +36,12 @@ class ReportHeaderForm(forms.Form):
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea({"rows": 2}), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
 
 
 class RecommendationForm(forms.Form):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Addressed to"), queryset=Unit.objects.none(), required=False
-    )
+    id = id_field(widget=forms.HiddenInput, required=False)
+    unit = IdChoiceField(label=_("Addressed to"), queryset=Unit.objects.none(), required=False)
     text = forms.CharField(
         label=_("Recommendation"), widget=forms.Textarea({"rows": 2}), required=False
     )

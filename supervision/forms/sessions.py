@@ -11,6 +11,7 @@ from ..choices import SessionKind
 from ..models import SupervisoryBody
 from ..permissions import bodies_of
 from ..services.sessions import SessionData
+from .fields import IdChoiceField, IdMultipleChoiceField
 
 YEAR_ERRORS = {"invalid": _("Write a year such as 2023."), "required": _("Give the year.")}
 
@@ -30,7 +31,7 @@ class UnitChoices(forms.CheckboxSelectMultiple):
 
 
 class SessionForm(forms.Form):
-    body = forms.ModelChoiceField(label=_("Body"), queryset=SupervisoryBody.objects.none())
+    body = IdChoiceField(label=_("Body"), queryset=SupervisoryBody.objects.none())
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
     decision_date = date_field(_("Decision date"), _("Give the decision's date."))
     topic = forms.CharField(label=_("Topic"), max_length=500, widget=forms.Textarea({"rows": 2}))
@@ -41,14 +42,14 @@ class SessionForm(forms.Form):
     period_to = forms.IntegerField(
         label=_("Period to"), min_value=1975, max_value=2100, error_messages=YEAR_ERRORS
     )
-    units = forms.ModelMultipleChoiceField(
+    units = IdMultipleChoiceField(
         label=_("Supervised units"),
         queryset=Unit.objects.all(),
         widget=UnitChoices,
         required=False,
     )
-    lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False)
-    members = forms.ModelMultipleChoiceField(
+    lead = IdChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False)
+    members = IdMultipleChoiceField(
         label=_("Team members"),
         queryset=User.objects.none(),
         required=False,
@@ -102,7 +103,7 @@ def session_initial(session) -> dict:
 
 
 class WorkingSessionForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = IdChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),
         error_messages={"required": _("Choose one of the supervised units.")},

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Area, Unit
+from units.models.registry import plausible_decision_date
 
 from ..choices import TaskStatus
 
@@ -17,7 +18,7 @@ class Plan(models.Model):
     area it covers (whose clerks keep its tasks up to date)."""
 
     number = models.CharField(_("number"), max_length=100)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_decision_date])
     issuer = models.CharField(_("issuer"), max_length=255)
     title = models.CharField(_("title"), max_length=500)
     implements = models.CharField(_("implements"), max_length=500, blank=True)
@@ -58,7 +59,9 @@ class PlanTask(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_on = models.DateField(
+        _("due date"), null=True, blank=True, validators=[plausible_decision_date]
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

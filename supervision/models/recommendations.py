@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
+from units.models.registry import plausible_decision_date
 
 from ..choices import (
     PENDING,
@@ -44,8 +45,8 @@ class Recommendation(models.Model):
         Unit, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
     )
     text = models.TextField(_("recommendation"))
-    original_due = models.DateField(_("original due date"))
-    current_due = models.DateField(_("current due date"))
+    original_due = models.DateField(_("original due date"), validators=[plausible_decision_date])
+    current_due = models.DateField(_("current due date"), validators=[plausible_decision_date])
     priority = models.BooleanField(_("priority"), default=False)
     status = models.CharField(
         _("status"),
@@ -94,7 +95,7 @@ class DeadlineChange(models.Model):
         Recommendation, on_delete=models.CASCADE, related_name="deadline_changes"
     )
     old_due = models.DateField(_("old due date"))
-    new_due = models.DateField(_("new due date"))
+    new_due = models.DateField(_("new due date"), validators=[plausible_decision_date])
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=DeadlineChangeStatus.choices)
     proposed_by = models.ForeignKey(
@@ -138,7 +139,7 @@ class Response(models.Model):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="responses"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_decision_date])
     text = models.TextField(_("text"))
     attachment = models.FileField(_("attachment"), upload_to=response_path, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -160,7 +161,7 @@ class Escalation(models.Model):
         Recommendation, on_delete=models.CASCADE, related_name="escalations"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EscalationKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_decision_date])
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

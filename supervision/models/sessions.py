@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Area, Unit
+from units.models.registry import plausible_decision_date
 from units.text import fold
 
 from ..choices import BodyKind, BodyLevel, FindingKind, LegalStep, SessionKind, SessionStatus
@@ -112,7 +113,7 @@ class Session(models.Model):
         SupervisoryBody, verbose_name=_("body"), on_delete=models.PROTECT, related_name="sessions"
     )
     decision_number = models.CharField(_("decision number"), max_length=100)
-    decision_date = models.DateField(_("decision date"))
+    decision_date = models.DateField(_("decision date"), validators=[plausible_decision_date])
     topic = models.CharField(_("topic"), max_length=500)
     topic_folded = models.CharField(max_length=500, editable=False, db_index=True)
     kind = models.CharField(
@@ -138,7 +139,9 @@ class Session(models.Model):
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     report_number = models.CharField(_("report number"), max_length=100, blank=True)
-    report_date = models.DateField(_("report date"), null=True, blank=True)
+    report_date = models.DateField(
+        _("report date"), null=True, blank=True, validators=[plausible_decision_date]
+    )
     report_place = models.CharField(_("place of issue"), max_length=100, blank=True)
     general_info = models.TextField(_("general information"), blank=True)
     situation = models.TextField(_("current situation"), blank=True)
@@ -190,7 +193,7 @@ class WorkingSession(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_decision_date])
     place = models.CharField(_("place"), max_length=255, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from units.audit import audit_record, snapshot
 from units.models import User
+from units.models.registry import plausible_decision_date
 
 from ..choices import (
     ACTIONABLE,
@@ -70,6 +71,15 @@ def _close_proposals(rec: Recommendation, actor: User) -> None:
     )
 
 
+def _check_plausible(field: str, day: dt.date) -> None:
+    """The window of the decisions' dates (1945 to ten years ahead): a typo such
+    as 0001 or 9999 is refused, on its field."""
+    try:
+        plausible_decision_date(day)
+    except ValidationError as error:
+        raise ValidationError({field: list(error.messages)}) from None
+
+
 def _check_attachment(file: UploadedFile | None) -> None:
     if file is None:
         return
@@ -110,6 +120,7 @@ def _respond(actor, recommendation_id, date, text, attachment, stored) -> Respon
         raise ValidationError({"text": [_("Write the answer.")]})
     if date > timezone.localdate():
         raise ValidationError({"date": [_("An answer cannot be dated in the future.")]})
+    _check_plausible("date", date)
     _check_attachment(attachment)
     before = snapshot(rec, REC_FIELDS)
     response = Response(recommendation=rec, date=date, text=text.strip(), author=actor)
@@ -133,6 +144,11 @@ def _check_new_date(rec: Recommendation, new_due: dt.date | None, reason: str) -
         errors["new_due"] = [_("The new date is the current due date.")]
     elif new_due < rec.session.decision_date:
         errors["new_due"] = [_("The due date cannot be before the session's decision.")]
+    else:
+        try:
+            plausible_decision_date(new_due)
+        except ValidationError as error:
+            errors["new_due"] = list(error.messages)
     if errors:
         raise ValidationError(errors)
 
