@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
-    "axes",
+    "units.apps.AxesConfig",  # django-axes, with a name for the admin
     "units",
     "supervision",
 ]

@@ -306,7 +306,12 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(AuditedAdmin, BaseGroupAdmin):
-    pass
+    def _audit(self, request, obj, verb, before, after):
+        """A deleted group takes its memberships with it: the entry names the
+        users who lost it (and so its role)."""
+        if verb == "delete":
+            before = {**before, "members": sorted(obj.user_set.values_list("pk", flat=True))}
+        super()._audit(request, obj, verb, before, after)
 
 
 admin.site.unregister(AccessAttempt)

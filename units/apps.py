@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,10 @@ class UnitsConfig(AppConfig):
         from reformwatch.middleware import session_seen_at_login
 
         user_logged_in.connect(session_seen_at_login, dispatch_uid="session_seen_at_login")
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (login throttling) under a name the admin can show: its
+    section read a raw "AXES"."""
+
+    verbose_name = _("Login lockouts")

@@ -85,9 +85,10 @@ def decision_columns() -> list[str]:
 def decision_rows(rows) -> Iterator[list]:
     """One line per legal decision, as the list shows it (its first units, and how
     many more there are)."""
+    and_more, yes, in_part = _("and %(n)s more units"), _("yes"), _("in part")
     for row in rows:
         changes = row.changes
-        more = [_("and %(n)s more units") % {"n": row.changes_more}] if row.changes_more else []
+        more = [and_more % {"n": row.changes_more}] if row.changes_more else []
         yield [
             row.number,
             row.authority,
@@ -96,7 +97,7 @@ def decision_rows(rows) -> Iterator[list]:
             "; ".join(f"{kind} ({n})" if n > 1 else kind for kind, n in row.kinds),
             "; ".join([*(c["name"] for c in changes if c["name"]), *more]),
             "; ".join(dict.fromkeys(t for c in changes for t in c["to"])),
-            _("yes") if row.all_reversed else (_("in part") if row.reversed_parts else ""),
+            yes if row.all_reversed else (in_part if row.reversed_parts else ""),
         ]
 
 

@@ -234,3 +234,25 @@ def test_a_lineage_link_added_or_deleted_in_the_admin_marks_both_areas_and_the_c
         )
     assert not AreaLineage.objects.exists()
     assert (other_district.pk, COVERS) in set(RecomputeMark.objects.values_list("area_id", "year"))
+
+
+def test_the_login_lockouts_section_has_a_name(admin_client):
+    """django-axes' section read a raw "AXES" (its label)."""
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Khóa đăng nhập" in page
+    assert ">Axes<" not in page
+
+
+def test_deleting_a_group_records_the_memberships_it_removes(admin_client):
+    """Defect: the entry kept the group's permissions but not its members."""
+    group = Group.objects.create(name="Nhóm xóa")
+    members = [UserFactory(), UserFactory()]
+    for user in members:
+        user.groups.add(group)
+    response = admin_client.post(
+        reverse("admin:auth_group_changelist"),
+        {"action": "delete_selected", "_selected_action": [group.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not Group.objects.filter(pk=group.pk).exists()
+    entry = AuditEntry.objects.get(action="group.delete.admin", object_id=str(group.pk))
+    assert entry.before["members"] == sorted(user.pk for user in members)

@@ -4,7 +4,6 @@ parts it has), a decision's page, and the preview's counts per scope."""
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -158,7 +157,7 @@ def decision_rows(groups, filterset: RestructuringFilter) -> list[DecisionRow]:
         .order_by("id")
         .values_list("pk", "kind", "sources", *GROUP_KEY)
     )
-    kinds, totals, first = _summarise(part_rows)
+    kinds, totals, first = summarise_parts(part_rows)
     parts: dict[tuple, list[Restructuring]] = {}
     shown = Restructuring.objects.filter(pk__in=[pk for pks in first.values() for pk in pks])
     for part in shown_links(shown.order_by("id")):
@@ -184,16 +183,17 @@ def decision_rows(groups, filterset: RestructuringFilter) -> list[DecisionRow]:
     return rows
 
 
-def _summarise(part_rows: list[tuple]) -> tuple[dict, dict, dict]:
+def summarise_parts(part_rows: list[tuple]) -> tuple[dict, dict, dict]:
     """Per decision: its kinds with how many parts each (in the order recorded),
     how many units it concerns (a part without sources, an establishment, counts
     once), and the ids of its first parts (each shows at least one change)."""
     kinds: dict[tuple, Counter] = {}
     totals: dict[tuple, int] = {}
     first: dict[tuple, list[int]] = {}
+    labels = {value: str(label) for value, label in K.choices}  # translated once
     for pk, kind, sources, *key in part_rows:
         key = tuple(key)
-        kinds.setdefault(key, Counter())[str(K(kind).label)] += 1
+        kinds.setdefault(key, Counter())[labels.get(kind, kind)] += 1
         totals[key] = totals.get(key, 0) + (sources or 1)
         if len(first.setdefault(key, [])) < CHANGES_SHOWN:
             first[key].append(pk)
@@ -227,13 +227,6 @@ def shown_links(parts) -> list[Restructuring]:
         part.shown_sources = by_part.get((part.pk, LinkRole.SOURCE), [])
         part.shown_results = by_part.get((part.pk, LinkRole.RESULT), [])
     return parts
-
-
-def decision_rows_all(filterset: RestructuringFilter, *, chunk: int = 500) -> Iterator[DecisionRow]:
-    """Every decision of the filtered list, a chunk of groups at a time (exports)."""
-    groups = list(decision_groups(filterset))
-    for start in range(0, len(groups), chunk):
-        yield from decision_rows(groups[start : start + chunk], filterset)
 
 
 def recorded_by_this_form(key: str) -> Restructuring | None:

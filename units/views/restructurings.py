@@ -16,6 +16,7 @@ from ..models import Restructuring
 from ..scope import may_restructure
 from ..selectors import restructurings as decisions
 from ..selectors.lineage import links_by_role
+from ..selectors.restructuring_export import decision_rows_all
 from ..services.restructuring_rules import can_reverse
 from ..services.restructurings import restructuring_reverse, reversal_blocker
 from ..versions import data_version
@@ -44,7 +45,7 @@ def restructuring_export(request, fmt: str):
     if not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("units:restructuring_list")
-    rows = exports.decision_rows(decisions.decision_rows_all(filterset))
+    rows = exports.decision_rows(decision_rows_all(filterset))
     name = f"sap-xep-{timezone.localdate():%Y%m%d}"
     if fmt == "csv":
         return exports.csv_response(name, exports.decision_columns(), rows)

@@ -232,3 +232,11 @@ def test_a_past_window_lists_the_areas_of_that_window(client, figures):
     assert "Quận Ngô Quyền" in {row.area.name for row in children}
     today = shown(client.get(reverse("units:dashboard"), {"area": hai_phong.pk}), "children")
     assert {row.area.level for row in today} == {"commune"}
+
+
+def test_the_rounding_rule_reads_in_the_readers_numbers(client, figures):
+    """The English sentence used the Vietnamese decimal comma."""
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("units:dashboard")).content.decode()
+    assert "6 of 42 is 14.29 %, where a truncation would give 14.28 %" in page
+    assert "14,29" not in page
