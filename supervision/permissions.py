@@ -102,3 +102,11 @@ def may_edit_plan(user: User, plan: Plan) -> bool:
     if user.scope_area_id:
         return plan.area_id in area_ids(user.scope_area)
     return plan.area_id == user.scope_unit.area_id
+
+
+def pickable_units(user: User, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units a user may put on a session: admins any, others those of their
+    scope (all for a national scope)."""
+    if user.is_authenticated and user.is_admin:
+        return queryset
+    return queryset.filter(scope_q(user))

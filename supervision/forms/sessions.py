@@ -1,6 +1,7 @@
 """The session form (from its decision), working sessions and transitions."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from units.forms.common import date_field
@@ -9,7 +10,7 @@ from units.text import parse_id
 
 from ..choices import SessionKind
 from ..models import SupervisoryBody
-from ..permissions import bodies_of
+from ..permissions import bodies_of, pickable_units
 from ..services.sessions import SessionData
 from .fields import IdChoiceField, IdMultipleChoiceField
 
@@ -56,8 +57,13 @@ class SessionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, session=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The units of the user's scope, and those the session already has.
+        kept = Q(pk__in=session.supervised_units.values("pk")) if session else Q(pk__in=[])
+        self.fields["units"].queryset = Unit.objects.filter(
+            Q(pk__in=pickable_units(user, Unit.objects.all()).values("pk")) | kept
+        )
         bodies = bodies_of(user)
         self.fields["body"].queryset = bodies
         people = User.objects.filter(supervisory_bodies__in=bodies).distinct().order_by("username")

@@ -14,7 +14,7 @@ from units.models import Unit, User
 
 from ..choices import PENDING, SessionStatus
 from ..models import Session, WorkingSession
-from ..permissions import bodies_of, may_edit_session
+from ..permissions import bodies_of, may_edit_session, pickable_units
 from ..versions import supervision_changed
 
 S = SessionStatus
@@ -93,6 +93,7 @@ def _save(session: Session) -> None:
 
 def _write(actor: User, session: Session, data: SessionData, *, action: str, before) -> Session:
     """Fill, check and save the session with its units and members; audit once."""
+    _check_units_in_scope(actor, session, data.unit_ids)
     _fill(session, data)
     session.full_clean()
     _save(session)
@@ -109,6 +110,18 @@ def _write(actor: User, session: Session, data: SessionData, *, action: str, bef
     )
     supervision_changed()
     return session
+
+
+def _check_units_in_scope(actor: User, session: Session, unit_ids: list[int]) -> None:
+    """A unit added to a session lies inside the actor's scope (those already
+    on it stay, whoever added them)."""
+    kept = set(session.supervised_units.values_list("pk", flat=True)) if session.pk else set()
+    added = set(unit_ids) - kept
+    if not added:
+        return
+    allowed = pickable_units(actor, Unit.objects.filter(pk__in=added))
+    if allowed.count() != len(added):
+        raise ValidationError({"units": [_("Choose the supervised units inside your scope.")]})
 
 
 def _check_units_kept(session: Session, unit_ids: list[int]) -> None:
@@ -258,6 +271,13 @@ def session_publish(*, actor: User, session_id: int, publish: bool) -> Session:
     session.published_at = timezone.now() if publish else None
     session.save(update_fields=["published_at"])
     after = {"published_at": session.published_at and session.published_at.isoformat()}
-    audit_record(actor=actor, action="session.publish", obj=session, before=before, after=after)
+    audit_record(
+        actor=actor,
+        action="session.publish" if publish else "session.withdraw",
+        obj=session,
+        before=before,
+        after=after,
+        units=_units_of(session),
+    )
     supervision_changed()
     return session

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,13 +17,14 @@ from ..forms.plans import PlanForm, task_formset, task_rows
 from ..forms.report import with_extra_rows
 from ..models import Plan
 from ..permissions import may_create_plan, may_edit_plan
+from ..plan_scope import may_read_plan, visible_plans
 from ..selectors.plans import plan_list, plan_progress, responsible_choices
 from ..services.plans import plan_save
 
 
 @login_required
 def plans(request):
-    queryset = plan_list().order_by("-date", "-id")
+    queryset = visible_plans(request.user, plan_list()).order_by("-date", "-id")
     context = {"may_create": may_create_plan(request.user), **paginate(request, queryset)}
     return render(request, "supervision/plan_list.html", context)
 
@@ -30,6 +32,8 @@ def plans(request):
 @login_required
 def plan_detail(request, pk: int):
     plan = get_object_or_404(Plan.objects.select_related("area"), pk=pk)
+    if not may_read_plan(request.user, plan):
+        raise Http404
     tasks = list(plan.tasks.select_related("responsible_unit"))
     context = {
         "plan": plan,

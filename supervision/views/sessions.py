@@ -19,7 +19,13 @@ from units.views.common import paginate
 from ..choices import SessionStatus
 from ..filters import SessionFilter
 from ..forms.sessions import SessionForm, WorkingSessionForm, session_initial
-from ..permissions import bodies_of, may_edit_session, may_read_session, visible_sessions
+from ..permissions import (
+    bodies_of,
+    may_edit_session,
+    may_read_session,
+    pickable_units,
+    visible_sessions,
+)
 from ..rules import missed_steps
 from ..selectors.sessions import deadlines_of, findings_by_kind, session_detail, session_list
 from ..services.sessions import (
@@ -77,7 +83,9 @@ def session_edit(request, pk: int):
     session = session_or_404(pk)
     if not may_edit_session(request.user, session):
         raise PermissionDenied
-    form = SessionForm(request.POST or None, user=request.user, initial=session_initial(session))
+    form = SessionForm(
+        request.POST or None, user=request.user, session=session, initial=session_initial(session)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session_update(actor=request.user, session_id=pk, data=form.session_data())
@@ -93,13 +101,14 @@ def session_edit(request, pk: int):
 def unit_pick(request):
     """The type-ahead of the session form: units matching the search, as boxes
     to tick (the ones already chosen are left out). Units closed since count
-    too: a session examines years past (a district's committee closed in 2025)."""
+    too: a session examines years past (a district's committee closed in 2025).
+    Only the units of the user's scope."""
     query = request.GET.get("q", "").strip()
     chosen = [pk for pk in map(parse_id, request.GET.getlist("units")) if pk]
     units = []
     if len(query) >= 2:
         units = list(
-            Unit.objects.filter(search_q(query))
+            pickable_units(request.user, Unit.objects.filter(search_q(query)))
             .exclude(pk__in=chosen)
             .select_related("area")
             .order_by(F("closed_on").desc(nulls_first=True), "name_folded")[:PICK_LIMIT]
