@@ -4,7 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reformwatch import views
-from supervision.api import PlanViewSet, RecommendationViewSet, SessionViewSet
+from supervision.api import (
+    NotificationViewSet,
+    PlanViewSet,
+    RecommendationViewSet,
+    SessionViewSet,
+)
 from units.api.urls import urlpatterns_with
 
 urlpatterns = [
@@ -24,6 +29,7 @@ urlpatterns = [
         ("sessions", SessionViewSet, "session"),
         ("recommendations", RecommendationViewSet, "recommendation"),
         ("plans", PlanViewSet, "plan"),
+        ("notifications", NotificationViewSet, "notification"),
     ),
 ]
 if settings.DEBUG_TOOLBAR:

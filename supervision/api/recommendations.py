@@ -1,68 +1,22 @@
-"""Supervision in the API: sessions with their findings and recommendations,
-recommendations with answers, moved dates and escalations, plans with their
-tasks; and the pages' actions through the pages' services (a session moved to
-its next state; a recommendation answered, a new date asked, decided or moved,
-its implementation judged, escalated)."""
+"""Recommendations in the API: sent ones with their answers, moved dates and
+escalations, and the recommendation page's actions through its services (an
+answer, a new date asked, decided or moved, the implementation judged, one
+step up the ladder)."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
 
+from units.api.fields import id_field, record_date_field
 from units.scope import reads_own_scope_only, scope_q
 
-from .choices import SETTLED as SETTLED_STATES
-from .choices import EscalationKind, SessionStatus
-from .filters import RecommendationFilter, SessionFilter
-from .models import (
-    DeadlineChange,
-    Escalation,
-    Finding,
-    Plan,
-    PlanTask,
-    Recommendation,
-    Response,
-    Session,
-)
-from .permissions import visible_sessions
-from .services import recommendations as services
-from .services.sessions import session_transition
-
-
-class FindingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Finding
-        fields = ["kind", "text", "unit"]
-
-
-class SessionSerializer(serializers.ModelSerializer):
-    body_name = serializers.CharField(source="body.name", read_only=True)
-    findings = FindingSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Session
-        fields = [
-            "id",
-            "body",
-            "body_name",
-            "decision_number",
-            "decision_date",
-            "topic",
-            "kind",
-            "period_from",
-            "period_to",
-            "supervised_units",
-            "status",
-            "report_number",
-            "report_date",
-            "general_info",
-            "situation",
-            "conclusions",
-            "published_at",
-            "findings",
-        ]
+from ..choices import SETTLED as SETTLED_STATES
+from ..choices import EscalationKind
+from ..filters import RecommendationFilter
+from ..models import DeadlineChange, Escalation, Recommendation, Response
+from ..services import recommendations as services
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -107,17 +61,17 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class RespondInput(serializers.Serializer):
-    date = serializers.DateField()
+    date = record_date_field()
     text = serializers.CharField(max_length=20_000)
 
 
 class NewDateInput(serializers.Serializer):
-    new_due = serializers.DateField()
+    new_due = record_date_field()
     reason = serializers.CharField(max_length=2_000)
 
 
 class DecideInput(serializers.Serializer):
-    change = serializers.IntegerField(min_value=1)
+    change = id_field()
     accept = serializers.BooleanField()
 
 
@@ -127,35 +81,8 @@ class AssessInput(serializers.Serializer):
 
 class EscalateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EscalationKind.choices)
-    date = serializers.DateField()
+    date = record_date_field()
     note = serializers.CharField(max_length=2_000, required=False, allow_blank=True, default="")
-
-
-class TransitionInput(serializers.Serializer):
-    to = serializers.ChoiceField(choices=SessionStatus.choices)
-
-
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Session.objects.none()  # for the schema; get_queryset applies the scope
-    serializer_class = SessionSerializer
-    filterset_class = SessionFilter
-
-    def get_queryset(self):
-        queryset = Session.objects.select_related("body").prefetch_related(
-            "supervised_units", Prefetch("findings", queryset=Finding.objects.all())
-        )
-        return visible_sessions(self.request.user, queryset).order_by("-decision_date", "-id")
-
-    @extend_schema(request=TransitionInput, responses=SessionSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Move the session to its next state (the body's supervisors)."""
-        session = self.get_object()
-        incoming = TransitionInput(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        target = incoming.validated_data["to"]
-        session_transition(actor=request.user, session_id=session.pk, target=target)
-        return ApiResponse(SessionSerializer(self.get_queryset().get(pk=session.pk)).data)
 
 
 class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -226,22 +153,3 @@ def _decide(*, actor, recommendation_id, change, accept):
     if found is None:
         raise NotFound
     services.deadline_decide(actor=actor, change_id=found.pk, accept=accept)
-
-
-class PlanTaskSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PlanTask
-        fields = ["title", "responsible_unit", "due_on", "progress", "status", "weight"]
-
-
-class PlanSerializer(serializers.ModelSerializer):
-    tasks = PlanTaskSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Plan
-        fields = ["id", "number", "date", "issuer", "title", "implements", "area", "tasks"]
-
-
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Plan.objects.prefetch_related("tasks").order_by("-date", "-id")
-    serializer_class = PlanSerializer
