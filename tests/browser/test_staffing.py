@@ -42,10 +42,20 @@ def test_a_clerk_enters_staffing_and_sees_the_overview_change(page, shot):
 
 
 def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp_path):
+    """Issue 21: the overview opens on the clerk's scope and a year with figures,
+    the years shown in their boxes (points 6, 7); an invalid line is an error
+    only, naming its unit and value (point 3); the page states the file's
+    limits (point 14); after the import, what it changed comes first (point 7)."""
     log_in(page, "chuyenvien")
     school = Unit.objects.get(name="Trường Mầm non Cầu Tre", closed_on__isnull=True)
     page.goto("/staffing/")
+    expect(page.locator("#staffing-filters input[name=year]")).to_have_value("2023")
+    expect(page.locator("#staffing-filters input[name=base]")).to_have_value("2015")
+    expect(page.locator("#staffing-filters .areachosen")).to_contain_text("Hải Phòng")
+    expect(page.locator("#staffing-overview tfoot [data-col=assigned]")).not_to_have_text("0")
+    shot(page, "overview-default")
     page.click("text=Nhập từ Excel")
+    expect(page.locator("#import-limits")).to_contain_text("20 MB")
     page.fill("#template-year", "2026")
     with page.expect_download() as download:
         page.click("#staffing-template button")
@@ -56,16 +66,36 @@ def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp
     line = next(row[0].row for row in sheet.iter_rows(min_row=5) if row[1].value == school.code)
     with translation.override("vi"):  # the page's language, not the test thread's
         assert sheet[f"E{line}"].value == str(C.BUDGET_EMPLOYEE.label)
-    sheet[f"F{line}"], sheet[f"H{line}"] = 20, "mười tám"
+    other = next(
+        row[0].row
+        for row in sheet.iter_rows(min_row=5)
+        if row[1].value not in (None, school.code) and row[0].row > line
+    )
+    code = sheet[f"B{other}"].value
+    other_unit = (
+        Unit.objects.get(pk=int(code[1:]))
+        if code.startswith("#")
+        else Unit.objects.filter(code=code).latest("established_on")
+    )
+    sheet[f"F{line}"], sheet[f"H{line}"], sheet[f"F{other}"] = 20, "mười tám", -5
     book.save(tmp_path / "sai.xlsx")
-    sheet[f"H{line}"] = 18
+    sheet[f"H{line}"], sheet[f"F{other}"] = 18, None
     book.save(tmp_path / "dung.xlsx")
 
     page.fill("#id_year", "2026")
     page.set_input_files("#id_file", str(tmp_path / "sai.xlsx"))
     page.click("#staffing-upload button")
-    expect(page.locator("#import-errors")).to_contain_text("H: nhập số người")
-    expect(page.locator("#import-errors td").first).to_have_text(str(line))
+    first = page.locator("#import-errors tbody tr").first
+    expect(first.locator("td").nth(0)).to_have_text(str(line))
+    expect(first.locator("td").nth(1)).to_have_text("H")
+    expect(first).to_contain_text(school.name)
+    expect(first).to_contain_text("mười tám")
+    negative = page.locator("#import-errors tbody tr", has_text=str(other_unit.name))
+    expect(negative).to_contain_text("-5")
+    expect(negative.locator("td").nth(1)).to_have_text("F")
+    # The invalid line is an error only: neither listed nor counted as a figure.
+    expect(page.locator("#import-summary")).to_contain_text("0 số liệu thêm mới")
+    expect(page.locator("#import-created")).to_have_count(0)
     expect(page.locator("#import-commit")).to_have_count(0)
     shot(page, "import-error")
 
@@ -83,6 +113,13 @@ def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp
     total = page.locator("#staffing-overview tfoot")
     expect(total.locator("[data-col=assigned]")).to_have_text("20")
     expect(total.locator("[data-col=vacancy]")).to_have_text("2")
+    # What the import changed comes first among the city's wards, marked.
+    expect(page.locator("#staffing-marked")).to_be_visible()
+    changed = page.locator("#staffing-overview tbody tr").first
+    expect(changed).to_have_class("changed")
+    expect(changed.locator("[data-col=assigned]")).to_have_text("20")
+    expect(page.locator("#staffing-overview tbody tr.changed")).to_have_count(1)
+    expect(page.locator("#staffing-filters input[name=year]")).to_have_value("2026")
     shot(page, "import-done")
     page.click(".langswitch button[value=en]")
     page.goto("/staffing/import/")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from ..choices import StaffingCategory
 from ..models import Area
 from ..models.staffing import FIRST_YEAR, LAST_YEAR
+from ..selectors.staffing import staffing_latest_year
 from ..services.staffing import NUMBERS, StaffingRow
 from ..services.staffing_import import MAX_BYTES
 from ..text import parse_count
@@ -32,6 +33,24 @@ class OverviewForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         year = data.get("year") or timezone.localdate().year
         return data.get("area"), year, data.get("base") or 2015
+
+
+def overview_form(params, user) -> OverviewForm:
+    """The overview's filters as applied, each shown in its box: with no area
+    chosen, the reader's scope (an empty area is the whole country); with no
+    year, the last one with figures there; the base year 2015."""
+    data = params.copy()
+    if "area" not in data:
+        unit = user.scope_unit if user.scope_unit_id else None
+        data["area"] = str(user.scope_area_id or (unit.area_id if unit else "") or "")
+    if not data.get("year") or not data.get("base"):
+        form = OverviewForm(data)
+        form.is_valid()
+        area = form.cleaned_data.get("area")
+        if not data.get("year"):
+            data["year"] = str(staffing_latest_year(area, timezone.localdate().year))
+        data["base"] = data.get("base") or "2015"
+    return OverviewForm(data)
 
 
 class ImportForm(forms.Form):

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import Case, F, Max, Min, Q, QuerySet, Sum, When
 from django.utils.translation import gettext as _
 
 from ..choices import AreaLevel, Sector, UnitKind
@@ -36,6 +36,7 @@ class OverviewRow:
     streamlined: int = 0
     contract: int = 0
     base: int = 0
+    changed: bool = False  # holds a figure the import just made changed
 
     def add(self, other: "OverviewRow") -> None:
         for name in COLUMNS:
@@ -55,15 +56,15 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
     """The quota staff of `year` per scope below `area` (the provinces at the top):
     assigned, actual, vacancy and over-quota summed unit by unit, streamlined,
     contract staff, and the assigned quota of `base_year`; below a commune, its
-    units. Two queries."""
+    units. The totals of any area are public aggregates (DESIGN §6b), the same
+    for every reader; the units one by one are those the reader may see, the
+    others summed in `elsewhere`. A few queries."""
     day = dt.date(year, 12, 31)
     below = Area.objects.valid_on(day).order_by("code")
     scopes = list(below.filter(parent=area) if area else below.filter(level=AreaLevel.PROVINCE))
     figures = StaffingFigure.objects.filter(year__in={year, base_year})
     if area is not None:
         figures = figures.filter(unit__area_id__in=area_ids(area))
-    if reads_own_scope_only(user) and (user.scope_area_id or user.scope_unit_id):
-        figures = figures.filter(unit__in=visible_units(user, Unit.objects.all()))
     now, quota = Q(year=year), Q(category__in=QUOTA)
     gap = F("assigned") - F("actual")
     # Named apart from the fields: F("assigned") must mean the row's figure.
@@ -82,10 +83,10 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
     total, elsewhere = OverviewRow(area), OverviewRow(None)
     if not scopes:
         # A scope with nothing below it (a commune): its units one by one.
-        units = _unit_rows(figures, sums)
-        for row in units:
+        units, others = _unit_rows(user, figures, sums)
+        for row in [*units, others]:
             total.add(row)
-        return {"rows": units, "elsewhere": elsewhere, "total": total}
+        return {"rows": units, "elsewhere": elsewhere, "others": others, "total": total}
     rows = {scope.pk: OverviewRow(scope) for scope in scopes}
     parents, outside = area_parents(), set()
     for values in per_area.order_by():
@@ -97,20 +98,71 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
         if node is None:
             outside.add(values["unit__area_id"])
         (rows[node] if node is not None else elsewhere).add(row)
-    listed = list(rows.values())
+    listed, others = list(rows.values()), OverviewRow(None)
     if area is not None and area.level != AreaLevel.PROVINCE and outside:
         # A district's own units (a province's are too many to list): one by one.
-        listed += _unit_rows(figures.filter(unit__area_id__in=outside), sums)
+        units, others = _unit_rows(user, figures.filter(unit__area_id__in=outside), sums)
+        listed += units
         elsewhere = OverviewRow(None)
-    return {"rows": listed, "elsewhere": elsewhere, "total": total}
+    return {"rows": listed, "elsewhere": elsewhere, "others": others, "total": total}
 
 
-def _unit_rows(figures, sums: dict) -> list[OverviewRow]:
+def _unit_rows(user: User, figures, sums: dict) -> tuple[list[OverviewRow], OverviewRow]:
+    """The units the reader may see one by one, and the others' sum."""
     per_unit = figures.values("unit_id", "unit__name", "unit__name_folded").annotate(**sums)
-    return [
-        _row(values, unit_id=values["unit_id"], unit_name=values["unit__name"])
-        for values in per_unit.order_by("unit__name_folded")
+    per_unit = list(per_unit.order_by("unit__name_folded"))
+    visible = {values["unit_id"] for values in per_unit}
+    if reads_own_scope_only(user) and (user.scope_area_id or user.scope_unit_id):
+        visible = set(
+            visible_units(user, Unit.objects.filter(pk__in=visible)).values_list("pk", flat=True)
+        )
+    rows, others = [], OverviewRow(None)
+    for values in per_unit:
+        if values["unit_id"] in visible:
+            rows.append(_row(values, unit_id=values["unit_id"], unit_name=values["unit__name"]))
+        else:
+            others.add(_row(values))
+    return rows, others
+
+
+def overview_marked(overview: dict, unit_ids: list[int]) -> dict:
+    """The overview with the rows holding `unit_ids` (the units an import
+    changed) marked and listed first. One query."""
+    if not unit_ids:
+        return overview
+    units = set(unit_ids)
+    located = set(Unit.objects.filter(pk__in=units).values_list("area_id", flat=True))
+    parents, covering = area_parents(), set()
+    for node in located:
+        while node is not None and node not in covering:
+            covering.add(node)
+            node = parents.get(node)
+    rows = [
+        dataclasses.replace(row, changed=True)
+        if (row.unit_id in units if row.unit_id else row.area and row.area.pk in covering)
+        else row
+        for row in overview["rows"]
     ]
+    rows.sort(key=lambda row: not row.changed)
+    return {**overview, "rows": rows, "marked": sum(row.changed for row in rows)}
+
+
+def staffing_latest_year(area: Area | None, until: int) -> int:
+    """The last year up to `until` with staffing figures in `area` (the whole
+    country for None), else the first one after it, else `until`: the year an
+    overview opens on. Cached until the figures change."""
+
+    def compute() -> int:
+        figures = StaffingFigure.objects.all()
+        if area is not None:
+            figures = figures.filter(unit__area_id__in=area_ids(area))
+        last = figures.filter(year__lte=until).aggregate(year=Max("year"))["year"]
+        if last is None:
+            last = figures.filter(year__gt=until).aggregate(year=Min("year"))["year"]
+        return last or until
+
+    key = f"staffing-year:{data_version()}:{staffing_version()}:{area.pk if area else 0}:{until}"
+    return cached(key, compute)
 
 
 def staffing_overview_cached(*, user: User, area: Area | None, year: int, base_year: int) -> dict:

@@ -6,33 +6,48 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import exports
 from ..choices import UnitKind
-from ..forms.staffing import OverviewForm, grid_rows, grid_table
-from ..models import Unit
+from ..forms.staffing import grid_rows, grid_table, overview_form
+from ..models import StaffingImport, Unit
 from ..models.staffing import FIRST_YEAR, LAST_YEAR
 from ..scope import can_change_unit, visible_units
 from ..selectors import staffing as staff
 from ..services.staffing import may_enter_staffing, staffing_save
+from ..text import parse_id
 
 
 def _overview(request) -> dict:
-    """The overview's filters from the URL and what they select."""
-    form = OverviewForm(request.GET or None)
+    """The overview's filters from the URL (else the reader's scope and a year
+    with figures) and what they select; after an import (`import`, the
+    reader's own), the rows it changed first and marked."""
+    form = overview_form(request.GET, request.user)
     area, year, base = form.values()
     overview = staff.staffing_overview_cached(
         user=request.user, area=area, year=year, base_year=base
     )
-    may_import = may_enter_staffing(request.user)
+    done = parse_id(request.GET.get("import", ""))
+    imported = (
+        StaffingImport.objects.filter(pk=done, user=request.user, committed_at__isnull=False)
+        .values_list("result", flat=True)
+        .first()
+        if done
+        else None
+    )
+    if imported:
+        overview = staff.overview_marked(overview, imported.get("units", []))
+    applied = {"area": area.pk if area else "", "year": year, "base": base}
     return {
         "form": form,
         "year": year,
         "base": base,
         "area": area,
-        "may_import": may_import,
+        "query": urlencode(applied),
+        "may_import": may_enter_staffing(request.user),
         **overview,
     }
 
