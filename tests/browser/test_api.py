@@ -28,5 +28,6 @@ def test_a_clerk_creates_uses_and_revokes_a_token(page, shot):
     assert api.get("/api/v1/units/").status_code == 401
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .title")).to_contain_text("ReformWatch API")
+    expect(page.locator(".apidocs-bar a").first).to_have_attribute("href", "/")
     shot(page, "docs")
     assert errors == []

@@ -99,3 +99,14 @@ def test_health_says_503_when_the_database_is_down(client, monkeypatch):
     response = client.get(reverse("health"), {"format": "json"})
     assert response.status_code == 503
     assert response.json() == {"ok": False}
+
+
+def test_the_api_reference_leads_back_and_speaks_the_readers_language(client, official):
+    """/api/docs/ had no way back to the portal and was English only."""
+    client.force_login(official)
+    page = client.get("/api/docs/").content.decode()
+    assert '<html lang="vi">' in page and 'href="/">← ReformWatch</a>' in page
+    assert "Tài liệu API (OpenAPI 3)" in page and "swagger-ui" in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/api/docs/").content.decode()
+    assert '<html lang="en">' in page and "API reference (OpenAPI 3)" in page
