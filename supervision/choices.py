@@ -98,6 +98,7 @@ class NotificationKind(models.TextChoices):
     DUE_7 = "due_7", _("Due in 7 days")
     DUE_3 = "due_3", _("Due in 3 days")
     OVERDUE = "overdue", _("Overdue")
+    RESPONDED = "responded", _("Answered")
 
 
 class TaskStatus(models.TextChoices):

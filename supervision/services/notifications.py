@@ -19,6 +19,7 @@ from units.scope import area_ids, unit_subtree_ids
 
 from ..choices import NotificationKind, RecommendationStatus
 from ..models import Notification, Recommendation
+from ..selectors.notices import bell_count, overdue_unseen
 from ..versions import bells_changed
 
 K = NotificationKind
@@ -159,17 +160,59 @@ def _mail(new: list[Notification]) -> None:
     send_mass_mail(messages, fail_silently=False)
 
 
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+def unread_count(user: User, today: dt.date | None = None) -> int:
+    """What the bell shows: unread notices and the overdue recommendations the
+    user follows not yet seen (derived from the date, no job needed)."""
+    return bell_count(user, today or timezone.localdate())
 
 
 @transaction.atomic
 def notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
-    """Mark the user's notices read (all of them when no ids are given). Not
-    audited: it changes nothing but the reader's own bell."""
+    """Mark the user's notices read (all of them when no ids are given: the
+    overdue recommendations not yet seen too, as read overdue notices, so that
+    they ring again only when their due date moves). Not audited: it changes
+    nothing but the reader's own bell."""
+    now = timezone.now()
     queryset = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    count = queryset.update(read_at=timezone.now())
+    count = queryset.update(read_at=now)
+    if ids is None:
+        seen = overdue_unseen(actor, timezone.localdate()).values_list("pk", "current_due")
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user=actor, recommendation_id=pk, kind=K.OVERDUE, due_on=due, read_at=now
+                )
+                for pk, due in seen
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
     bells_changed([actor.pk])
     return count
+
+
+def answer_notify(rec: Recommendation, actor: User) -> None:
+    """Tell the session's supervisors that the addressee answered: its team
+    (lead and members) or, without one, the body's supervisors; the answering
+    user is not told. A second answer rings again (the notice is unread anew)."""
+    session = rec.session
+    team = {pk for pk in [session.lead_id, *session.members.values_list("pk", flat=True)] if pk}
+    users = User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+    whom = Q(pk__in=team) if team else Q(supervisory_bodies=session.body_id)
+    users = users.filter(whom)
+    user_ids = set(users.exclude(pk=actor.pk).values_list("pk", flat=True))
+    if not user_ids:
+        return
+    kind, now = K.RESPONDED, timezone.now()
+    again = Notification.objects.filter(
+        user_id__in=user_ids, recommendation=rec, kind=kind, due_on=rec.current_due
+    )
+    known = set(again.values_list("user_id", flat=True))
+    again.update(read_at=None, created_at=now)
+    Notification.objects.bulk_create(
+        Notification(user_id=pk, recommendation=rec, kind=kind, due_on=rec.current_due)
+        for pk in user_ids - known
+    )
+    bells_changed(user_ids)

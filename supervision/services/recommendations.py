@@ -25,6 +25,7 @@ from ..choices import (
 from ..models import DeadlineChange, Escalation, Recommendation, Response
 from ..permissions import is_body_supervisor, may_respond
 from ..versions import supervision_changed
+from .notifications import answer_notify
 
 R = RecommendationStatus
 REC_FIELDS = ("status", "current_due", "settled_on")
@@ -131,6 +132,7 @@ def _respond(actor, recommendation_id, date, text, attachment, stored) -> Respon
     rec.status = R.RESPONDED
     rec.save(update_fields=["status"])
     _audit(actor, "recommendation.respond", rec, before, {"response": snapshot(response)})
+    answer_notify(rec, actor)
     return response
 
 

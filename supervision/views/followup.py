@@ -24,6 +24,7 @@ from ..selectors.followup import (
     recommendation_rows,
     sessions_of,
 )
+from ..selectors.notices import overdue_unseen
 from ..services.notifications import notifications_read, unread_count
 from ..versions import supervision_version
 
@@ -151,19 +152,42 @@ def export(request, fmt: str, which: str):
 @login_required
 def bell(request):
     """The bell with the unread count, loaded by htmx after the page (so that no
-    page pays for it); cached until the user's notices change."""
-    count = cache.get_or_set(f"bell:{request.user.pk}", lambda: unread_count(request.user), 3600)
+    page pays for it); cached until the user's notices change, the supervision
+    data change or the day ends (overdue is a fact of the date)."""
+    today = timezone.localdate()
+    stamp = f"{today}:{supervision_version()}"
+    key = f"bell:{request.user.pk}"
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and cached[0] == stamp:
+        count = cached[1]
+    else:
+        count = unread_count(request.user, today)
+        cache.set(key, (stamp, count), 3600)
     return render(request, "supervision/_bell.html", {"bell": count})
+
+
+OVERDUE_SHOWN = 20  # the longest overdue first; the overdue list has them all
 
 
 @login_required
 def notifications(request):
+    today = timezone.localdate()
     notices = (
         Notification.objects.filter(user=request.user)
         .select_related("recommendation__addressed_unit", "recommendation__session__body")
         .order_by("read_at", "-created_at")
     )
-    context = {"today": timezone.localdate(), **paginate(request, notices)}
+    unseen = overdue_unseen(request.user, today)
+    context = {
+        "today": today,
+        "overdue_count": unseen.count(),
+        "overdue": list(
+            unseen.select_related("addressed_unit", "session__body").order_by("current_due", "pk")[
+                :OVERDUE_SHOWN
+            ]
+        ),
+        **paginate(request, notices),
+    }
     return render(request, "supervision/notifications.html", context)
 
 
