@@ -226,16 +226,17 @@ def restructuring_reverse(*, restructuring_id: int, actor: User, reason: str) ->
     """Undo a restructuring that no later decision depends on: re-open its sources,
     restore renamed fields, delete the units it created; the row stays, marked."""
     restructuring = Restructuring.objects.select_for_update().get(pk=restructuring_id)
-    if restructuring.is_reversed:
-        fail(_("This decision has already been reversed."))
-    if not reason.strip():
-        fail(_("Give the reason for the reversal."), "reason")
     links = list(restructuring.links.all())
     units = lock_units([link.unit_id for link in links], lock=True)
     for link in links:
         link.unit = units[link.unit_id]
+    # Who may act first: a clerk outside the scope learns nothing of its state.
     if not reversal_allowed(actor, restructuring, links):
         raise PermissionDenied
+    if restructuring.is_reversed:
+        fail(_("This decision has already been reversed."))
+    if not reason.strip():
+        fail(_("Give the reason for the reversal."), "reason")
     blocker = reversal_blocker(restructuring, links)
     if blocker:
         fail(blocker)
