@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.units.views.restructuring_steps import (
+    HOLLOW_PDF,
     PDF,
     add_sources,
     fill_decision,
@@ -33,9 +34,10 @@ def test_decision_files_are_real_pdfs_stored_under_media_and_checked_on_download
     key = start(client, clerk, K.DISSOLVE)
     fill_decision(client, key)
     add_sources(client, key, schools[:1])
-    fake = SimpleUploadedFile("qd.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
-    response = client.post(step_url(key, "preview"), {"decision_file": fake})
-    assert "không phải tài liệu PDF" in response.content.decode()
+    for content in (b"<html>not a pdf</html>", HOLLOW_PDF, b"%PDF-1.7\n" + b"x" * 4000 + b"%%EOF"):
+        fake = SimpleUploadedFile("qd.pdf", content, content_type="application/pdf")
+        response = client.post(step_url(key, "preview"), {"decision_file": fake})
+        assert "không phải tài liệu PDF" in response.content.decode(), content[:30]
     pdf = SimpleUploadedFile("quyet dinh.pdf", PDF, content_type="application/pdf")
     client.post(step_url(key, "preview"), {"decision_file": pdf})
     restructuring = Restructuring.objects.get()
