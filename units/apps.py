@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UnitsConfig(AppConfig):
+    # The app's config although this module holds AxesConfig too (without it
+    # Django falls back to a bare AppConfig and ready() never runs).
+    default = True
     name = "units"
     verbose_name = _("Units and areas")
 
