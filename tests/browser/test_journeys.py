@@ -85,6 +85,8 @@ def test_a_clerk_records_a_consolidation_with_one_error_on_the_way(page, shot):
         expect(row).to_have_count(1)
         row.locator("button").click()
         expect(page.locator(".chosen")).to_contain_text(name)
+        # Back at the search, focused, for the next unit (focus went to the top).
+        expect(page.locator("#id_q")).to_be_focused()
     shot(page, "sources")
     page.click("button[value=next]")
 

@@ -105,7 +105,10 @@ def advance(request, key, draft, step):
 
 
 def back_to(request, key, step, **params):
-    """Back to a step with its searches kept (after a pick or a removal)."""
+    """Back to a step with its searches kept (after a pick or a removal). After
+    a pick (`picked`), the search the clerk picked from is focused (autofocus,
+    which a URL fragment would cancel): the page opened at its top, the next
+    unit 13 tabs away."""
     url = reverse("units:restructuring_step", args=[key, step])
     kept = {name: value for name, value in params.items() if value}
     return redirect(f"{url}?{urlencode(kept)}" if kept else url)

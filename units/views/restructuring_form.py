@@ -140,7 +140,7 @@ def _step_sources(request, key, draft):
             errors.append(_source_count_message(low, high))
         drafts.draft_save(request.session, key, draft)
         if not errors:
-            return back_to(request, key, "sources", q=request.POST.get("q", ""))
+            return back_to(request, key, "sources", q=request.POST.get("q", ""), picked=1)
     extra = {"chosen": pickers.chosen_units(draft["sources"]), "errors": errors}
     return picker(request, key, draft, "sources", extra)
 

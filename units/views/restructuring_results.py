@@ -117,7 +117,7 @@ def _merge_target(request, key, draft):
             errors.append(_("Choose the unit that absorbs the others."))
         drafts.draft_save(request.session, key, draft)
         if not errors:
-            return back_to(request, key, "results", q=request.POST.get("q", ""))
+            return back_to(request, key, "results", q=request.POST.get("q", ""), picked=1)
     target = pickers.chosen_units([draft["target"]]) if draft.get("target") else []
     extra = {"sources": pickers.chosen_units(draft["sources"]), "target": target, "errors": errors}
     return picker(request, key, draft, "results", extra)

@@ -106,11 +106,14 @@ def test_picker_offers_only_units_in_scope_and_active(client, clerk, schools, ot
     assert 'id="candidates"' in html and "<html" not in html
     assert schools[0].name in html
     assert outside.name not in html and closed.name not in html
-    # Adding keeps the search, so the next unit is one click away.
+    # Adding keeps the search, so the next unit is one click away: the page
+    # opens at the search, focused (it opened at its top).
     response = client.post(
         step_url(key, "sources"), {"action": "add", "unit": schools[0].pk, "q": "tiểu học"}
     )
-    assert response.url == step_url(key, "sources") + "?q=ti%E1%BB%83u+h%E1%BB%8Dc"
+    assert response.url == step_url(key, "sources") + "?q=ti%E1%BB%83u+h%E1%BB%8Dc&picked=1"
+    page = client.get(response.url).content.decode()
+    assert 'autocomplete="off" autofocus' in page and 'id="picker"' in page
     # Posting an id by hand does not get round the picker.
     response = client.post(step_url(key, "sources"), {"action": "add", "unit": outside.pk})
     assert "ngoài phạm vi" in response.content.decode()
