@@ -1,5 +1,6 @@
 """Sessions in the API: read in the reader's scope, with their step deadlines
-(on a session's own page: GET /sessions/{id}/); created and edited from their
+and whether each was kept (GET /sessions/{id}/ adds the working sessions and the
+report's recommendations); created and edited from their
 decision, working sessions scheduled, the result report filed, published and
 moved to the next state — each through the session pages' service, with its
 permissions and audit entry."""
@@ -14,9 +15,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response as ApiResponse
 
 from ..filters import SessionFilter
-from ..models import Finding, Recommendation, Session, WorkingSession
+from ..models import Finding, LegalRule, Recommendation, Session, WorkingSession
 from ..permissions import bodies_of, may_edit_session, visible_sessions
-from ..selectors.sessions import deadlines_of
+from ..rules import step_deadlines
 from ..services.report import report_file
 from ..services.sessions import (
     session_create,
@@ -42,9 +43,27 @@ class FindingSerializer(serializers.ModelSerializer):
         fields = ["kind", "text", "unit"]
 
 
+class StepDeadlineSerializer(serializers.Serializer):
+    """One legal step's date, from the rule in force on the decision date
+    (`due` null until its anchor is known: the first or last working session,
+    the report's date; `before`: the step is due that many days ahead), and
+    whether it was kept: `done`, `late`, `missed` or "" (not due yet, or the
+    answers, followed per recommendation)."""
+
+    step = serializers.CharField()
+    label = serializers.CharField()
+    due = serializers.DateField(allow_null=True)
+    days = serializers.IntegerField(source="rule.days", allow_null=True, default=None)
+    law = serializers.CharField(source="rule.law", allow_null=True, default=None)
+    article = serializers.CharField(source="rule.article", allow_null=True, default=None)
+    before = serializers.BooleanField()
+    state = serializers.CharField()
+
+
 class SessionSerializer(serializers.ModelSerializer):
     body_name = serializers.CharField(source="body.name", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
 
     class Meta:
         model = Session
@@ -70,21 +89,16 @@ class SessionSerializer(serializers.ModelSerializer):
             "conclusions",
             "published_at",
             "findings",
+            "deadlines",
         ]
 
-
-class StepDeadlineSerializer(serializers.Serializer):
-    """One legal step's date, from the rule in force on the decision date
-    (`due` null until its anchor is known: the first or last working session,
-    the report's date; `before`: the step is due that many days ahead)."""
-
-    step = serializers.CharField()
-    label = serializers.CharField()
-    due = serializers.DateField(allow_null=True)
-    days = serializers.IntegerField(source="rule.days", allow_null=True, default=None)
-    law = serializers.CharField(source="rule.law", allow_null=True, default=None)
-    article = serializers.CharField(source="rule.article", allow_null=True, default=None)
-    before = serializers.BooleanField()
+    @extend_schema_field(StepDeadlineSerializer(many=True))
+    def get_deadlines(self, session):
+        """From the working sessions (prefetched) and the legal rules, read once
+        for the whole answer (the view's context)."""
+        dates = [working.date for working in session.working_sessions.all()]
+        rules = self.context.get("legal_rules")
+        return StepDeadlineSerializer(step_deadlines(session, dates, rules=rules), many=True).data
 
 
 class WorkingSessionSerializer(serializers.ModelSerializer):
@@ -111,7 +125,6 @@ class ReportRecommendationSerializer(serializers.ModelSerializer):
 
 
 class SessionDetailSerializer(SessionSerializer):
-    deadlines = serializers.SerializerMethodField()
     working_sessions = WorkingSessionSerializer(many=True, read_only=True)
     recommendations = ReportRecommendationSerializer(many=True, read_only=True)
 
@@ -120,12 +133,7 @@ class SessionDetailSerializer(SessionSerializer):
             *SessionSerializer.Meta.fields,
             "working_sessions",
             "recommendations",
-            "deadlines",
         ]
-
-    @extend_schema_field(StepDeadlineSerializer(many=True))
-    def get_deadlines(self, session):
-        return StepDeadlineSerializer(deadlines_of(session), many=True).data
 
 
 class SessionViewSet(
@@ -143,19 +151,27 @@ class SessionViewSet(
 
     def get_queryset(self):
         queryset = Session.objects.select_related("body").prefetch_related(
-            "supervised_units", "members", Prefetch("findings", queryset=Finding.objects.all())
+            "supervised_units",
+            "members",
+            "working_sessions",
+            Prefetch("findings", queryset=Finding.objects.all()),
         )
         if self.action != "list":
-            queryset = queryset.prefetch_related("working_sessions", "recommendations")
+            queryset = queryset.prefetch_related("recommendations")
         return visible_sessions(self.request.user, queryset).order_by("-decision_date", "-id")
 
     def get_serializer_class(self):
         return SessionSerializer if self.action == "list" else SessionDetailSerializer
 
+    def get_serializer_context(self):
+        # The few legal rules, read once for a page of sessions.
+        return {**super().get_serializer_context(), "legal_rules": list(LegalRule.objects.all())}
+
     def _answer(self, session_id: int, code=status.HTTP_200_OK) -> ApiResponse:
         """The session as it now stands, as its own page (GET) gives it."""
         session = self.get_queryset().get(pk=session_id)
-        return ApiResponse(SessionDetailSerializer(session).data, status=code)
+        context = self.get_serializer_context()
+        return ApiResponse(SessionDetailSerializer(session, context=context).data, status=code)
 
     def _editable(self) -> Session:
         """The session of the URL, if the reader sees it (404) and may edit it (403)."""

@@ -45,6 +45,8 @@ class SummaryTarget(serializers.Serializer):
     achieved = percent_field(allow_null=True)
     progress = percent_field(allow_null=True)
     gap = serializers.IntegerField(allow_null=True)
+    year = serializers.IntegerField()
+    missing = serializers.CharField()
 
 
 def _int(params, name: str, default=None):

@@ -7,6 +7,7 @@ import pytest
 
 from supervision.choices import SessionStatus
 from supervision.models import Session
+from tests.conftest import queries_of
 from units.models import AuditEntry
 
 from ..conftest import make_session
@@ -85,8 +86,21 @@ def test_the_session_shows_its_step_deadlines(client, body, supervisor, unit):
     data = client.get(f"/api/v1/sessions/{session.pk}/").json()
     steps = {row["step"]: row for row in data["deadlines"]}
     assert set(steps) == {"plan_sent", "session_notice", "report_due", "response_due"}
-    assert {"label", "due", "days", "law"} <= set(steps["report_due"])
+    assert {"label", "due", "days", "law", "state"} <= set(steps["report_due"])
+    assert steps["plan_sent"]["state"] == "done"
     assert data["working_sessions"][0]["unit"] == unit.pk
+
+
+def test_the_list_gives_the_deadlines_in_a_fixed_number_of_queries(client, body, supervisor, unit):
+    make_session(body, supervisor, [unit], status=SessionStatus.IN_PROGRESS)
+    client.force_login(supervisor)
+    one = queries_of(lambda: client.get("/api/v1/sessions/"))
+    for _ in range(3):
+        make_session(body, supervisor, [unit], status=SessionStatus.IN_PROGRESS)
+    four = queries_of(lambda: client.get("/api/v1/sessions/"))
+    rows = client.get("/api/v1/sessions/").json()["results"]
+    assert len(rows) == 4 and all(len(row["deadlines"]) == 4 for row in rows)
+    assert four == one
 
 
 def test_a_working_session_then_the_report_filed_through_the_api(client, body, supervisor, unit):
