@@ -51,3 +51,16 @@ def test_marking_all_read_and_bad_ids(client, due_in, clerk):
     assert client.get("/api/v1/notifications/").status_code == 200
     client.logout()
     assert client.get("/api/v1/notifications/").status_code in (401, 403)
+
+
+def test_the_overdue_recommendations_not_yet_seen_are_listed_until_all_are_read(
+    client, due_in, clerk
+):
+    """Overdue is a fact of the date (issue 21, point 4): listed with no job run."""
+    rec = due_in(-3)
+    client.force_login(clerk)
+    rows = client.get("/api/v1/notifications/overdue/").json()["results"]
+    assert [row["recommendation"] for row in rows] == [rec.pk]
+    assert rows[0]["days_overdue"] > 0
+    client.post("/api/v1/notifications/read/", {}, content_type="application/json")
+    assert client.get("/api/v1/notifications/overdue/").json()["results"] == []
