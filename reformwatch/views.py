@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from supervision.selectors.sessions import latest_published
 from units.selectors.units import heartbeat_last, national_headline
@@ -18,12 +19,14 @@ from units.selectors.units import heartbeat_last, national_headline
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 def landing(request):
     today = timezone.localdate()
     context = {"headline": national_headline(today), "published": latest_published(5)}
     return render(request, "landing.html", context)
 
 
+@require_safe
 def health(request):
     """Database, cache and the Celery heartbeat: JSON for machines, HTML for people.
     Anonymous callers (load balancers, the public) get the status only."""

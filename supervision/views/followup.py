@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import exports
 from units.scope import reads_own_scope_only, scope_q
@@ -42,6 +42,7 @@ def _filtered(request, base=None):
 
 
 @login_required
+@require_safe
 def followup(request):
     today = timezone.localdate()
     filters, queryset = _filtered(request)
@@ -55,6 +56,7 @@ def followup(request):
 
 
 @login_required
+@require_safe
 def followup_summary(request):
     """The follow-up page's counts and tables for the same filters, loaded by
     htmx after the list (they read every recommendation; cached per version,
@@ -66,6 +68,7 @@ def followup_summary(request):
 
 
 @login_required
+@require_safe
 def overdue(request):
     today = timezone.localdate()
     filters, queryset = _filtered(request)
@@ -81,6 +84,7 @@ def overdue(request):
 
 
 @login_required
+@require_safe
 def ours(request):
     """Recommendations addressed to units of the user's scope."""
     today = timezone.localdate()
@@ -122,6 +126,7 @@ def _export_rows(rows, today):
 
 
 @login_required
+@require_safe
 def export(request, fmt: str, which: str):
     """The list as filtered (all or overdue), in CSV or XLSX."""
     today = timezone.localdate()
@@ -150,6 +155,7 @@ def export(request, fmt: str, which: str):
 
 
 @login_required
+@require_safe
 def bell(request):
     """The bell with the unread count, loaded by htmx after the page (so that no
     page pays for it); cached until the user's notices change, the supervision
@@ -170,6 +176,7 @@ OVERDUE_SHOWN = 20  # the longest overdue first; the overdue list has them all
 
 
 @login_required
+@require_safe
 def notifications(request):
     today = timezone.localdate()
     notices = (

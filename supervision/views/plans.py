@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from units.forms.common import add_service_errors
 from units.models import Area
@@ -23,6 +23,7 @@ from ..services.plans import plan_save
 
 
 @login_required
+@require_safe
 def plans(request):
     queryset = visible_plans(request.user, plan_list()).order_by("-date", "-id")
     context = {"may_create": may_create_plan(request.user), **paginate(request, queryset)}
@@ -30,6 +31,7 @@ def plans(request):
 
 
 @login_required
+@require_safe
 def plan_detail(request, pk: int):
     plan = get_object_or_404(Plan.objects.select_related("area"), pk=pk)
     if not may_read_plan(request.user, plan):

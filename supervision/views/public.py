@@ -5,6 +5,7 @@ national headline figures (the publication duty of Điều 89, Luật 87/2015/QH
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from units.selectors.units import national_headline
 from units.views.common import paginate
@@ -12,6 +13,7 @@ from units.views.common import paginate
 from ..selectors.sessions import deadlines_of, findings_by_kind, published_sessions, session_detail
 
 
+@require_safe
 def public_sessions(request):
     query = request.GET.get("q", "")
     context = {
@@ -22,6 +24,7 @@ def public_sessions(request):
     return render(request, "supervision/public_list.html", context)
 
 
+@require_safe
 def public_session(request, pk: int):
     session = session_detail(pk, published_only=True)
     if session is None:

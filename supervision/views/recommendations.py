@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units.forms.common import add_service_errors
 
@@ -69,6 +69,7 @@ def _page(request, rec, bound=None, status=200):
 
 
 @login_required
+@require_safe
 def recommendation_detail(request, pk: int):
     rec = _recommendation(pk)
     if not may_read_recommendation(request.user, rec):
@@ -154,6 +155,7 @@ def deadline_decide(request, pk: int, change_pk: int):
 
 
 @login_required
+@require_safe
 def response_file(request, pk: int, response_pk: int):
     """A response's attachment, for those who may read it (never a public URL)."""
     response = get_object_or_404(Response, pk=response_pk, recommendation_id=pk)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from units.forms.common import add_service_errors
 
@@ -88,12 +88,14 @@ def _readable(request, pk: int):
     return session
 
 
+@require_safe
 def report_print(request, pk: int):
     session = _readable(request, pk)
     context = {**report_context(session), "printing": True}
     return render(request, "supervision/report_print.html", context)
 
 
+@require_safe
 def report_download(request, pk: int):
     session = _readable(request, pk)
     response = HttpResponse(report_docx(session), content_type=DOCX_TYPE)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from units.filters import search_q
 from units.forms.common import add_service_errors
@@ -45,6 +45,7 @@ PICK_LIMIT = 20
 
 
 @login_required
+@require_safe
 def session_list_view(request):
     base = visible_sessions(request.user, session_list())
     filters = SessionFilter(request.GET or None, queryset=base)
@@ -98,6 +99,7 @@ def session_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def unit_pick(request):
     """The type-ahead of the session form: units matching the search, as boxes
     to tick (the ones already chosen are left out). Units closed since count
@@ -117,6 +119,7 @@ def unit_pick(request):
 
 
 @login_required
+@require_safe
 def session_detail_view(request, pk: int):
     session = session_detail(pk)
     if session is None or not may_read_session(request.user, session):

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ..selectors import activity as audit
 from .common import paginate
 
 
 @login_required
+@require_safe
 def activity(request):
     entries = audit.activity(user=request.user, params=request.GET)
     # Entries are only ever added: the last one's id versions the row count.

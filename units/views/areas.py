@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from ..forms.area_picker import AreaPicker
 from ..forms.common import DATE_WIDGET
@@ -17,6 +17,7 @@ from .common import date_param, id_param
 
 
 @login_required
+@require_safe
 def area_tree(request, pk: int | None = None):
     day = date_param(request, "on") or timezone.localdate()
     parent = None
@@ -40,6 +41,7 @@ def area_tree(request, pk: int | None = None):
 
 
 @login_required
+@require_safe
 def org_tree(request, pk: int | None = None):
     day = date_param(request, "on") or timezone.localdate()
     parent = None

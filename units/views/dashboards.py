@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from .. import exports
 from ..choices import Sector
@@ -65,6 +66,7 @@ def _context(request) -> dict:
 
 
 @login_required
+@require_safe
 def dashboard(request):
     """The page's body is cached whole, under the figures' version, the language
     and the filters (every official may read every scope), and the page around
@@ -268,6 +270,7 @@ TABLES = {
 
 
 @login_required
+@require_safe
 def dashboard_export(request, table: str, fmt: str):
     """One of the dashboard's tables, for the same filters, in CSV or XLSX."""
     if table not in TABLES:

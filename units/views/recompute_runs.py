@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..models import RecomputeMark, RecomputeRun
 from ..services.figures import figures_recompute_all
@@ -14,6 +14,7 @@ from .common import paginate
 
 
 @login_required
+@require_safe
 def recompute_runs(request):
     runs = RecomputeRun.objects.all()
     context = {

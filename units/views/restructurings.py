@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import exports
 from ..forms.restructuring_form import ReverseForm
@@ -24,6 +24,7 @@ from .common import paginate
 
 
 @login_required
+@require_safe
 def restructuring_list(request):
     filterset = decisions.restructuring_filterset(user=request.user, params=request.GET)
     if filterset.is_valid():
@@ -40,6 +41,7 @@ def restructuring_list(request):
 
 
 @login_required
+@require_safe
 def restructuring_export(request, fmt: str):
     filterset = decisions.restructuring_filterset(user=request.user, params=request.GET)
     if not filterset.is_valid():
@@ -60,6 +62,7 @@ def _visible_or_404(request, pk: int) -> Restructuring:
 
 
 @login_required
+@require_safe
 def restructuring_detail(request, pk: int):
     restructuring = _visible_or_404(request, pk)
     counts = decisions.link_counts(restructuring)
@@ -85,6 +88,7 @@ def restructuring_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def decision_file(request, pk: int):
     """The decision's PDF, for whoever may see the decision."""
     restructuring = _visible_or_404(request, pk)

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import exports
 from ..choices import UnitKind
@@ -53,11 +53,13 @@ def _overview(request) -> dict:
 
 
 @login_required
+@require_safe
 def staffing_overview(request):
     return render(request, "units/staffing_overview.html", _overview(request))
 
 
 @login_required
+@require_safe
 def staffing_overview_export(request, fmt: str):
     """The overview's rows as shown, in CSV or XLSX."""
     overview = _overview(request)

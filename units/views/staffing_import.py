@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..exports import xlsx_file_response
 from ..forms.staffing import ImportForm, OverviewForm
@@ -28,6 +28,7 @@ PREVIEW_LINES = 300
 
 
 @login_required
+@require_safe
 def staffing_sheet(request):
     """The figures of a year as the workbook to fill in: `mine=1` gives the
     template of the units the clerk may change; otherwise the overview's area."""

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .. import exports
@@ -25,6 +25,7 @@ from .common import full_page_wanted, paginate
 
 @login_required
 @vary_on_headers("HX-Request")
+@require_safe
 def unit_list(request):
     filterset = units.unit_filterset(user=request.user, params=request.GET)
     queryset = filterset.qs if filterset.is_valid() else Unit.objects.none()
@@ -44,6 +45,7 @@ def unit_list(request):
 
 
 @login_required
+@require_safe
 def unit_export(request, fmt: str):
     filterset = units.unit_filterset(user=request.user, params=request.GET)
     if not filterset.is_valid():
@@ -57,6 +59,7 @@ def unit_export(request, fmt: str):
 
 
 @login_required
+@require_safe
 def unit_detail(request, pk: int):
     unit = units.unit_for_page(user=request.user, pk=pk)
     if unit is None:
