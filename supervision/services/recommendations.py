@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from units.audit import audit_record, snapshot
 from units.models import User
 from units.models.registry import plausible_decision_date
+from units.uploads import is_what_its_name_says
 
 from ..choices import (
     ACTIONABLE,
@@ -30,7 +31,6 @@ from .notifications import answer_notify
 R = RecommendationStatus
 REC_FIELDS = ("status", "current_due", "settled_on")
 MAX_ATTACHMENT = 20 * 2**20
-ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".jpg", ".jpeg", ".png")
 
 
 def _locked(recommendation_id: int) -> Recommendation:
@@ -86,9 +86,16 @@ def _check_attachment(file: UploadedFile | None) -> None:
         return
     if file.size > MAX_ATTACHMENT:
         raise ValidationError({"attachment": [_("The attachment is larger than 20 MB.")]})
-    if not file.name.lower().endswith(ATTACHMENT_TYPES):
+    if not is_what_its_name_says(file):
         raise ValidationError(
-            {"attachment": [_("Attach a PDF, Word, Excel, OpenDocument or image file.")]}
+            {
+                "attachment": [
+                    _(
+                        "Attach a PDF, Word, Excel, OpenDocument or image file; "
+                        "this file is not what its name says."
+                    )
+                ]
+            }
         )
 
 

@@ -8,18 +8,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from ..models import Restructuring
 from ..text import fold
+from ..uploads import is_pdf
 
 MAX_DECISION_FILE_MB = 20
-PDF_HEADER = b"%PDF-"
-PDF_TRAILER = b"%%EOF"
-# A PDF starts with its header within the first 1,024 bytes and ends with its
-# trailer, possibly followed by a few bytes of padding or line ends.
-HEADER_WINDOW, TRAILER_WINDOW = 1024, 2048
 
 
 def decision_file_check(upload: UploadedFile) -> None:
@@ -30,27 +24,11 @@ def decision_file_check(upload: UploadedFile) -> None:
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_DECISION_FILE_MB},
             code="too_large",
         )
-    upload.seek(0)
-    head = upload.read(HEADER_WINDOW)
-    upload.seek(max(upload.size - TRAILER_WINDOW, 0))
-    tail = upload.read(TRAILER_WINDOW)
-    upload.seek(0)
-    if PDF_HEADER not in head or PDF_TRAILER not in tail or not _has_pages(upload):
+    if not is_pdf(upload):
         raise ValidationError(
             _("This file is not a PDF document. Attach the decision as a PDF file."),
             code="not_pdf",
         )
-
-
-def _has_pages(upload: UploadedFile) -> bool:
-    """Whether pypdf reads the file as a PDF with at least one page: its
-    header and trailer alone are two lines anyone can write around anything."""
-    try:
-        return len(PdfReader(upload, strict=False).pages) > 0
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return False
-    finally:
-        upload.seek(0)
 
 
 # Long enough to recognise the upload, short enough for the column with the

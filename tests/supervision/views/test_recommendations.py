@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.files import PDF, word_document
 from tests.supervision.conftest import session_state
 from units.models import AuditEntry
 
@@ -41,7 +42,7 @@ def test_the_clerks_answer_with_an_attachment_is_audited_once(
     rec = filed.recommendations.get()
     client.force_login(clerk)
     audited = AuditEntry.objects.count()
-    attachment = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", "application/pdf")
+    attachment = SimpleUploadedFile("bao-cao.pdf", PDF, "application/pdf")
     response = client.post(
         reverse("supervision:recommendation_act", args=[rec.pk, "respond"]),
         {
@@ -56,7 +57,39 @@ def test_the_clerks_answer_with_an_attachment_is_audited_once(
     assert AuditEntry.objects.count() == audited + 1
     answer = rec.responses.get()
     download = client.get(reverse("supervision:response_file", args=[rec.pk, answer.pk]))
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(download.streaming_content) == PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kept"),
+    [
+        ("giai-trinh.docx", word_document(), True),
+        ("giai-trinh.pdf", PDF, True),
+        ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, True),
+        ("giai-trinh.docx", b"<html><script>alert(1)</script></html>", False),
+        ("giai-trinh.pdf", b"%PDF-1.4 only its first line %%EOF", False),
+        ("anh.jpg", b"MZ\x90\x00 an executable", False),
+        ("bang.xlsx", word_document(), False),  # a Word file named as a workbook
+    ],
+)
+def test_an_attachment_must_be_what_its_name_says(
+    client, clerk, filed, settings, tmp_path, name, content, kept
+):
+    """Defect: attachments were checked by their extension only."""
+    settings.MEDIA_ROOT = tmp_path
+    rec = filed.recommendations.get()
+    client.force_login(clerk)
+    response = client.post(
+        reverse("supervision:recommendation_act", args=[rec.pk, "respond"]),
+        {
+            "date": timezone.localdate().strftime("%d/%m/%Y"),
+            "text": "Đã gửi",
+            "attachment": SimpleUploadedFile(name, content),
+        },
+    )
+    assert rec.responses.exists() is kept, response.content.decode()[:300]
+    if not kept:
+        assert "không đúng loại như tên tệp" in response.content.decode()
 
 
 def test_a_date_without_a_reason_is_refused_in_words(client, clerk, filed):

@@ -14,6 +14,7 @@ from supervision.choices import SessionStatus
 from supervision.models import Session
 from supervision.services import recommendations as services
 from tests.factories import UserFactory
+from tests.files import PDF
 from tests.supervision.conftest import make_session, session_state
 from tests.supervision.views.report_form import report_form
 from units.choices import Role
@@ -158,7 +159,7 @@ def test_an_official_outside_the_scope_reads_nothing_of_it(
         recommendation_id=rec.pk,
         date=timezone.localdate(),
         text="Đã gửi",
-        attachment=SimpleUploadedFile("a.pdf", b"%PDF secret"),
+        attachment=SimpleUploadedFile("a.pdf", PDF),
     ).pk
     outsider = UserFactory(roles=[Role.OFFICIAL], scope_area=other_district)
     client.force_login(outsider)
@@ -176,4 +177,4 @@ def test_an_official_outside_the_scope_reads_nothing_of_it(
     insider = UserFactory(roles=[Role.OFFICIAL], scope_area=filed.supervised_units.get().area)
     client.force_login(insider)
     download = client.get(reverse("supervision:response_file", args=[rec.pk, answer]))
-    assert b"".join(download.streaming_content) == b"%PDF secret"
+    assert b"".join(download.streaming_content) == PDF

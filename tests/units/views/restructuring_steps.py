@@ -1,20 +1,9 @@
 """Steps of the guided restructuring form, as the view tests take them."""
 
-import io
-
 from django.urls import reverse
-from pypdf import PdfWriter
 
+from tests.files import PDF  # noqa: F401 (the steps' tests import it from here)
 
-def one_page_pdf() -> bytes:
-    """A real PDF of one blank A4 page, written by pypdf."""
-    writer, out = PdfWriter(), io.BytesIO()
-    writer.add_blank_page(595, 842)
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF = one_page_pdf()
 # What passed for a PDF before: its header and trailer around no page at all.
 HOLLOW_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DECISION = {
