@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from supervision.models import Recommendation, Session
 from supervision.services.notifications import unread_count
+from tests.browser.accessibility import PHONE
 from tests.browser.conftest import BROWSER, log_in
 from units.models import AuditEntry, Unit, User
 
@@ -178,3 +179,22 @@ def test_a_report_with_an_overdue_recommendation_from_filing_to_the_public_page(
     page.locator(".langswitch button[value=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     shot(page, "public-en")
+
+
+def test_the_public_page_shows_every_column_on_a_phone(browser, live_server, live_demo, shot):
+    """On a 390 px phone the public tables scrolled inside their frame and the
+    recommendations' status sat out of sight: each row is now a card."""
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    try:
+        page = context.new_page()
+        published = Session.objects.filter(published_at__isnull=False).order_by("pk").first()
+        for path in ("/public/", f"/public/{published.pk}/"):
+            page.goto(path)
+            cells = page.locator("table.data.stack tbody td")
+            assert cells.count() > 0, path
+            for index in range(cells.count()):
+                box = cells.nth(index).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 391, (path, index, box)
+            shot(page, "public" + path.replace("/", "-"))
+    finally:
+        context.close()
