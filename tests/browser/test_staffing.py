@@ -7,6 +7,7 @@ import openpyxl
 from django.utils import translation
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import PHONE
 from tests.browser.conftest import BROWSER, log_in
 from units.choices import StaffingCategory as C
 from units.models import StaffingFigure, Unit
@@ -125,3 +126,24 @@ def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp
     page.goto("/staffing/import/")
     expect(page.locator("h1")).to_have_text("Import staffing figures")
     shot(page, "import-en")
+
+
+def test_the_grid_can_be_filled_on_a_phone(browser, live_server, live_demo, shot):
+    """On a 390 px phone the grid's actual and streamlined inputs sat out of
+    sight in a sideways-scrolling frame: each row is now a card, every input
+    under its column's name in the reader's language."""
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    try:
+        page = context.new_page()
+        log_in(page, "chuyenvien")
+        ward = Unit.objects.get(name="Ủy ban nhân dân phường Ngô Quyền")
+        page.goto(f"/staffing/{ward.pk}/2026/")
+        inputs = page.locator("#staffing-grid input")
+        assert inputs.count() >= 6
+        for index in range(inputs.count()):
+            box = inputs.nth(index).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, box)
+        assert inputs.nth(1).get_attribute("aria-label").endswith("· Thực có")
+        shot(page, "grid-phone")
+    finally:
+        context.close()

@@ -147,6 +147,14 @@ def grid_rows(data, cells, figures) -> tuple[list[StaffingRow], dict[str, str], 
     return rows, errors, names
 
 
+# The grid's columns, as its headings name them (and each input's label).
+NUMBER_LABELS = {
+    "assigned": gettext_lazy("Assigned"),
+    "actual": gettext_lazy("Actual"),
+    "streamlined": gettext_lazy("Streamlined"),
+}
+
+
 def grid_table(cells, figures, previous, *, posted, copy: bool, errors: dict) -> list[dict]:
     """One line per unit × category with its three inputs (what was posted, else
     the saved figure, else last year's quota when copying) and their errors."""
@@ -168,6 +176,7 @@ def grid_table(cells, figures, previous, *, posted, copy: bool, errors: dict) ->
                     value = None
                 inputs[field] = {
                     "name": name,
+                    "label": NUMBER_LABELS[field],
                     "value": "" if value is None else value,
                     "error": errors.get(name),
                 }
