@@ -13,7 +13,7 @@ from ..choices import StaffingCategory as C
 from ..models import Area, StaffingFigure, Unit, User
 from ..models.registry import active_during_q
 from ..models.staffing import categories_for
-from ..scope import area_ids, reads_own_scope_only, scope_key, visible_units
+from ..scope import area_ids, area_roots, reads_own_scope_only, scope_key, visible_units
 from ..staffing_sheet import SheetLine, unit_code
 from ..versions import cached, data_version, staffing_version
 from .areas import area_parents
@@ -61,7 +61,13 @@ def staffing_overview(*, user: User, area: Area | None, year: int, base_year: in
     others summed in `elsewhere`. A few queries."""
     day = dt.date(year, 12, 31)
     below = Area.objects.valid_on(day).order_by("code")
-    scopes = list(below.filter(parent=area) if area else below.filter(level=AreaLevel.PROVINCE))
+    # Below the area or those it came from (today's Hải Phòng in 2023: the
+    # districts of the old Hải Phòng and of Hải Dương), as the figures do.
+    scopes = list(
+        below.filter(parent_id__in=area_roots(area))
+        if area
+        else below.filter(level=AreaLevel.PROVINCE)
+    )
     figures = StaffingFigure.objects.filter(year__in={year, base_year})
     if area is not None:
         figures = figures.filter(unit__area_id__in=area_ids(area))

@@ -35,6 +35,18 @@ def test_a_clerk_first_sees_their_scope_in_the_last_year_with_figures(client, de
     assert whole.context["area"] is None and whole.context["total"].assigned > 0
 
 
+def test_a_past_year_lists_the_areas_of_that_year(client, demo):
+    """Today's Hải Phòng in 2023 listed its units one by one (no area of 2025
+    existed then): it lists the districts of that year, quận Ngô Quyền with
+    its staff among them, as the figures do."""
+    client.force_login(User.objects.get(username="lanhdao"))
+    hai_phong = Area.objects.get(level="province", code="31", valid_to__isnull=True)
+    response = client.get(URL, {"area": hai_phong.pk, "year": 2023})
+    rows = {row.area.name: row for row in response.context["rows"] if row.area is not None}
+    assert "Quận Ngô Quyền" in rows and rows["Quận Ngô Quyền"].assigned > 0
+    assert {row.area.level for row in rows.values()} == {"district"}
+
+
 def test_a_national_reader_first_sees_the_country_in_a_year_with_figures(client, demo):
     client.force_login(User.objects.get(username="lanhdao"))
     response = client.get(URL)
