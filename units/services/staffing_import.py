@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..models import StaffingImport, User
 from ..models.staffing import MAX_PEOPLE
@@ -76,7 +76,7 @@ def import_preview(*, actor: User, upload: StaffingImport) -> ImportPreview:
                 preview.lines[index],
                 "B",
                 _unit_label(plan, preview.rows[index]),
-                N_("This unit is outside your scope."),
+                gettext_noop("This unit is outside your scope."),
             )
         )
     for key, messages in plan.errors.items():
@@ -114,17 +114,17 @@ def _plan_problem(plan, preview, index: int, field: str, message: str) -> Proble
     column, unit = COLUMN.get(field, ""), _unit_label(plan, row)
     value = getattr(row, field, None)
     if field in NUMBERS and isinstance(value, int):
-        text = N_("%(field)s “%(value)s” is more people than any unit has.")
+        text = gettext_noop("%(field)s “%(value)s” is more people than any unit has.")
         if value <= MAX_PEOPLE:
-            text = N_("%(field)s “%(value)s” is not a whole number of people, 0 or more.")
+            text = gettext_noop("%(field)s “%(value)s” is not a whole number of people, 0 or more.")
         return Problem(line, column, unit, text, {"field": FIELD[field], "value": value})
     if field == "category":
-        text = N_(
+        text = gettext_noop(
             "This unit has no %(category)s (agencies have civil servants, service units employees)."
         )
         return Problem(line, column, unit, text, {"category": row.category})
     if field == "actual_on" and value:
-        text = N_("The headcount date %(day)s must fall in %(year)s or the next year.")
+        text = gettext_noop("The headcount date %(day)s must fall in %(year)s or the next year.")
         params = {"day": value.strftime("%d/%m/%Y"), "year": plan.year}
         return Problem(line, column, unit, text, params)
     return Problem(line, column, unit, "%(text)s", {"text": message})

@@ -10,7 +10,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..models import StaffingFigure, StaffingImport, Unit
 from ..staffing_sheet import SheetError, category_names, read_lines
@@ -22,9 +22,9 @@ COLUMN = {"unit": "B", "year": "D", "category": "E", "assigned": "F", "decision_
 COLUMN |= {"actual": "H", "actual_on": "I", "streamlined": "J"}
 # The figures' names, as the subject of a message.
 FIELD = {
-    "assigned": N_("The assigned quota"),
-    "actual": N_("The actual headcount"),
-    "streamlined": N_("The number streamlined"),
+    "assigned": gettext_noop("The assigned quota"),
+    "actual": gettext_noop("The actual headcount"),
+    "streamlined": gettext_noop("The number streamlined"),
 }
 
 
@@ -135,7 +135,7 @@ def read_upload(upload: StaffingImport) -> ImportPreview:
             continue
         row = dataclasses.replace(row, unit_id=unit.pk)
         if row.key in seen:
-            text = N_("The %(category)s of this unit are already on line %(line)s.")
+            text = gettext_noop("The %(category)s of this unit are already on line %(line)s.")
             params = {"category": row.category, "line": seen[row.key]}
             preview.problems.append(Problem(line, "E", label, text, params))
             continue
@@ -160,17 +160,17 @@ def _parse(lines, year: int, preview: ImportPreview):
         )
         if not code:
             if not empty or problems:
-                text = N_("This line has figures but no unit code.")
+                text = gettext_noop("This line has figures but no unit code.")
                 preview.problems.append(Problem(line, "B", "", text))
             else:
                 preview.skipped += 1  # a heading or a blank line
             continue
         if row_year not in (None, "") and _whole(row_year) != year:
-            text = N_("The year “%(found)s” is not %(year)s, the year of this import.")
+            text = gettext_noop("The year “%(found)s” is not %(year)s, the year of this import.")
             problems.append(Problem(line, "D", "", text, {"found": _shown(row_year), "year": year}))
         category_code = names.get(fold(str(category or "")))
         if category_code is None:
-            text = N_("Unknown category “%(name)s”.")
+            text = gettext_noop("Unknown category “%(name)s”.")
             problems.append(Problem(line, "E", "", text, {"name": _shown(category or "")}))
         if problems:
             yield line, code, None, problems
@@ -192,20 +192,20 @@ def _figures(line: int, cells) -> tuple[dict, list[Problem]]:
     for name, value in (("assigned", assigned), ("actual", actual), ("streamlined", streamlined)):
         number = _people(value)
         if number is False:
-            text = N_("%(field)s “%(value)s” is not a whole number of people, 0 or more.")
+            text = gettext_noop("%(field)s “%(value)s” is not a whole number of people, 0 or more.")
             params = {"field": FIELD[name], "value": _shown(value)}
             problems.append(Problem(line, COLUMN[name], "", text, params))
         else:
             values[name] = 0 if number is None and name == "streamlined" else number
     if isinstance(decision, dt.date):  # Excel read "15/12" as a date
-        text = N_("Excel turned this decision number into a date; type it as text.")
+        text = gettext_noop("Excel turned this decision number into a date; type it as text.")
         problems.append(Problem(line, "G", "", text))
         decision = None
     if isinstance(decision, float) and decision.is_integer():
         decision = int(decision)
     values["decision_number"] = str(decision if decision is not None else "").strip()
     if len(values["decision_number"]) > 100:
-        text = N_("A decision number has at most 100 characters.")
+        text = gettext_noop("A decision number has at most 100 characters.")
         problems.append(Problem(line, "G", "", text))
     if isinstance(actual_on, dt.datetime):
         actual_on = actual_on.date()
@@ -213,7 +213,7 @@ def _figures(line: int, cells) -> tuple[dict, list[Problem]]:
         shown = _shown(actual_on)
         actual_on = parse_date(str(actual_on)) or False
     if actual_on is False:
-        text = N_("“%(value)s” is not a date: write it as dd/mm/yyyy.")
+        text = gettext_noop("“%(value)s” is not a date: write it as dd/mm/yyyy.")
         problems.append(Problem(line, "I", "", text, {"value": shown}))
     else:
         values["actual_on"] = actual_on or None
@@ -270,13 +270,15 @@ def _no_unit(line: int, code: str, found: dict, year: int) -> Problem:
     """Why a line's code names no unit in the year."""
     units = found.get(code)
     if not units:
-        return Problem(line, "B", code, N_("No unit has the code %(code)s."), {"code": code})
+        return Problem(
+            line, "B", code, gettext_noop("No unit has the code %(code)s."), {"code": code}
+        )
     unit = max(units, key=lambda u: (u.established_on, u.pk))
     closed = _closed_by(unit, dt.date(year, 1, 1))
     day = (unit.closed_on if closed else unit.established_on).strftime("%d/%m/%Y")
-    text = N_("This unit was established on %(day)s, after %(year)s.")
+    text = gettext_noop("This unit was established on %(day)s, after %(year)s.")
     if closed:
-        text = N_("This unit closed on %(day)s, before %(year)s.")
+        text = gettext_noop("This unit closed on %(day)s, before %(year)s.")
     return Problem(line, "B", unit_label(unit, code), text, {"day": day, "year": year})
 
 

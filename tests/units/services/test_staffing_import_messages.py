@@ -70,5 +70,10 @@ def test_each_message_names_the_unit_and_the_bad_value(shown, schools, agency):
         assert agency.name in str(found[10]) and "2000000" in str(found[10])
         for problem in shown.problems:
             assert problem.text[0].isupper() and problem.text.endswith(".")
+        vietnamese = {line: problem.text for line, problem in found.items()}
     with translation.override("en"):
         assert "-5" in found[6].text and found[6].text[0].isupper()
+        # Every reason reads in Vietnamese (they were English: gettext_noop
+        # under another name is not extracted for translation).
+        assert all(vietnamese[line] != problem.text for line, problem in found.items())
+        assert "Biên chế được giao “-5”" in vietnamese[6]
