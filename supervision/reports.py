@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import re
 
-from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -61,8 +60,8 @@ def _subject(topic: str) -> str:
 def sentence(text: str) -> str:
     """`text` ending with exactly one period: "Gửi báo cáo" and "Gửi báo cáo ."
     both read "Gửi báo cáo." (a typed space before the period dropped)."""
-    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
-    text = re.sub(r"\.{2}(?!\.)", ".", text)  # ".." typed, not an ellipsis "..."
+    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]+", " ", text.strip()))
+    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)  # ".." typed, not an ellipsis "..."
     return text if not text or text.endswith(ENDINGS) else f"{text}."
 
 
@@ -140,9 +139,6 @@ def report_context(session: Session) -> dict:
         "dated": date_in_words(session.report_place, session.report_date),
         "subject": _subject(session.topic),
         "sections": report_sections(session, findings, recommendations, units),
-        "recommendations": recommendations,
-        "units": units,
-        "today": timezone.localdate(),
     }
 
 

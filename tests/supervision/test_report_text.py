@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from supervision.choices import SessionStatus
+from supervision.reports import sentence
 from supervision.services.report import FindingRow, RecommendationRow, report_file
 from tests.supervision.views.report_form import report_form
 
@@ -146,3 +147,16 @@ def test_a_missed_step_deadline_is_flagged_on_the_session_page_and_list(
         )
     }
     assert "missed" in rows[str(late.pk)] and "missed" not in rows[str(on_time.pk)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("Gửi báo cáo .", "Gửi báo cáo."),
+        ("Gửi báo cáo..", "Gửi báo cáo."),
+        ("trường học, bệnh viện...", "trường học, bệnh viện..."),  # an ellipsis stays
+        ("Rà soát.\nBáo cáo lại", "Rà soát.\nBáo cáo lại."),  # its lines stay lines
+    ],
+)
+def test_the_sentence_rule_keeps_ellipses_and_lines(typed, printed):
+    assert sentence(typed) == printed
