@@ -137,8 +137,9 @@ def _commit(request, upload: StaffingImport):
         request,
         _("Imported: %(created)s new, %(changed)s changed, %(unchanged)s unchanged.") % result,
     )
-    scope = request.user.scope_area_id
-    query = urlencode({"year": upload.year, "area": scope or "", "import": upload.pk})
+    # No area: the overview opens on the reader's scope (an agency's area for
+    # a clerk scoped to an agency; the whole country was shown to them).
+    query = urlencode({"year": upload.year, "import": upload.pk})
     return redirect(f"{_overview_url()}?{query}")
 
 

@@ -105,3 +105,23 @@ def test_after_an_import_what_it_changed_comes_first_and_is_marked(client, clerk
     assert [row.area.name for row in rows[:1]] == ["Phường C"] and rows[0].changed
     assert not any(row.changed for row in rows[1:])
     assert 'class="changed"' in response.content.decode()
+
+
+def test_a_clerk_scoped_to_an_agency_lands_on_its_area_after_an_import(client, agency):
+    """The redirect named the clerk's scope area, empty for an agency's clerk:
+    they landed on the whole country's 34 provinces."""
+    school = ServiceUnitFactory(area=agency.area, parent=agency, code="MN-AG")
+    clerk = UserFactory(username="ag", roles=[Role.CLERK], scope_unit=agency)
+    client.force_login(clerk)
+    file = io.BytesIO()
+    line = SheetLine(school.code, "", C.BUDGET_EMPLOYEE, assigned=12, actual=11)
+    write_workbook(file, year=2022, title="x", groups=[("I", [line])])
+    file.name = "bien-che.xlsx"
+    file.seek(0)
+    location = client.post(reverse("units:staffing_import"), {"year": 2022, "file": file})[
+        "Location"
+    ]
+    digest = client.get(location).context["preview"].digest
+    done = client.post(location, {"digest": digest})
+    response = client.get(done["Location"])
+    assert response.context["area"] == agency.area
