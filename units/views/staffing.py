@@ -76,6 +76,12 @@ def staffing_overview_export(request, fmt: str):
         _("Change (%)"),
     ]
     labelled = [(row.unit_name or row.area.name, row) for row in overview["rows"]]
+    # The page's two summed lines, where it shows them: the rows add up to the total.
+    others, elsewhere = overview["others"], overview["elsewhere"]
+    if others.assigned or others.actual or others.base:
+        labelled.append((_("Units outside your scope (their total only)"), others))
+    if elsewhere.assigned or elsewhere.actual:
+        labelled.append((_("Recorded in the area itself"), elsewhere))
     labelled.append((_("Total"), overview["total"]))
     rows = [
         [

@@ -4,6 +4,7 @@ boxes, the totals of any area (public aggregates, the same as /figures/) and
 the units one by one only inside their scope; after an import, what it changed
 first and marked."""
 
+import csv
 import io
 
 import pytest
@@ -81,6 +82,13 @@ def test_units_one_by_one_follow_the_readers_scope(client, admin_user, district,
     assert not [row for row in other.context["rows"] if row.unit_id]
     assert other.context["others"].assigned == 10  # told as one line, not unit by unit
     assert "Trường nơi khác" not in other.content.decode()
+    # The export has the same lines: they add up to its total.
+    export = client.get(
+        reverse("units:staffing_export_csv"), {"area": other_district.pk, "year": 2024}
+    )
+    lines = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assigned = {line[0]: int(line[1]) for line in lines[1:]}
+    assert assigned == {"Các đơn vị ngoài phạm vi của bạn (chỉ tổng số)": 10, "Tổng cộng": 10}
     own = client.get(URL, {"area": district.pk, "year": 2024})
     assert [row.unit_name for row in own.context["rows"] if row.unit_id] == ["Trường của tôi"]
 
