@@ -9,10 +9,13 @@ both stand on it."""
 import dataclasses
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import xlsxwriter
@@ -181,14 +184,40 @@ def check_archive(content: bytes) -> None:
                 % {"ratio": MAX_RATIO}
             )
     try:
-        sheets = [p for p in parts if re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename)]
-        for part in sheets:
-            if _sheet_lines(archive, part) >= FIRST_LINE + MAX_LINES:
-                raise SheetError(
-                    _("The sheet has more than %(n)s lines: split it.") % {"n": MAX_LINES}
-                )
-    except (*BROKEN, EOFError, RuntimeError, NotImplementedError, zlib.error) as error:
+        first = archive.getinfo(_first_sheet(archive))
+        if _sheet_lines(archive, first) >= FIRST_LINE + MAX_LINES:
+            raise SheetError(_("The sheet has more than %(n)s lines: split it.") % {"n": MAX_LINES})
+    except (*BROKEN, EOFError, RuntimeError, NotImplementedError, zlib.error, ParseError) as error:
         raise SheetError(_("This Excel file is damaged: save it again in Excel.")) from error
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet (the one read), found as openpyxl
+    finds it: the workbook's first <sheet> and its relationship's target. A
+    sheet stored under another name than xl/worksheets/ is found all the same."""
+    sheet = _small_xml(archive, "xl/workbook.xml").find(f"{MAIN}sheets/{MAIN}sheet")
+    if sheet is None:
+        raise KeyError("no sheet")
+    wanted = sheet.get(RELATIONSHIP)
+    for link in _small_xml(archive, "xl/_rels/workbook.xml.rels").iter(f"{PACKAGE}Relationship"):
+        if link.get("Id") == wanted:
+            target = link.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return posixpath.normpath(path)
+    raise KeyError(wanted)
+
+
+def _small_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """A part of the workbook's structure, parsed if it is as small as those
+    parts are (a few KiB for a workbook of many sheets)."""
+    if archive.getinfo(name).file_size > 1024 * 1024:
+        raise ValueError(f"{name} is too large")
+    return ElementTree.fromstring(archive.read(name))
 
 
 # A row's opening tag (with any namespace prefix) and its number.

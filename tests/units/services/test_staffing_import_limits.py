@@ -88,6 +88,27 @@ def test_a_sheet_of_more_lines_than_the_limit_is_refused_before_it_is_read(clerk
     assert seconds < 2
 
 
+def test_a_long_sheet_stored_under_another_name_is_refused_all_the_same(clerk, agency):
+    """The count read xl/worksheets/*.xml only; openpyxl finds a sheet through
+    the workbook's relationships, wherever it is stored."""
+    line = SheetLine(agency.code, "", C.CIVIL_SERVANT, assigned=40)
+    source, out = zipfile.ZipFile(io.BytesIO(workbook([line]))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                far = b'<row r="200000"><c r="A200000"><v>1</v></c></row></sheetData>'
+                target.writestr("xl/hidden/data.xml", data.replace(b"</sheetData>", far))
+                continue
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"worksheets/sheet1.xml", b"hidden/data.xml")
+            target.writestr(item, data)
+    with mock.patch("openpyxl.load_workbook") as load:
+        message, _seconds = refused(clerk, out.getvalue())
+    load.assert_not_called()
+    assert "100000 lines" in message.replace(".", "").replace(",", "")
+
+
 def test_an_archive_of_thousands_of_parts_is_refused(clerk):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
