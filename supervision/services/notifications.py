@@ -118,7 +118,9 @@ def _create(wanted: list[Notification]) -> int:
         )
     )
     new = [n for n in wanted if (n.user_id, n.recommendation_id, n.kind, n.due_on) not in sent]
-    Notification.objects.bulk_create(new, batch_size=2000)
+    # "Mark all as read" records overdue notices outside this lock: one it wrote
+    # meanwhile is kept, not an error that would undo every reminder of the run.
+    Notification.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     bells_changed({n.user_id for n in new})
     if settings.EMAIL_HOST and new:
         transaction.on_commit(lambda: _mail(new))

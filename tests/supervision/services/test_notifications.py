@@ -3,9 +3,11 @@ recommendation becomes overdue, to the addressed scope's clerks and the body's
 active supervisors; running it twice notifies once; e-mail when configured."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from supervision.models import Notification
 from supervision.services.notifications import kind_for, reminders_send
@@ -100,3 +102,31 @@ def test_former_supervisors_are_not_reminded(filed, supervisor, body):
     supervisor.save()
     reminders_send(today=dt.date(2024, 3, 1))
     assert not Notification.objects.filter(user=supervisor).exists()
+
+
+SENT_KEY = ("user_id", "recommendation_id", "kind", "due_on")
+
+
+def test_a_notice_marked_read_meanwhile_does_not_undo_the_run(due_in, clerk, supervisor):
+    """'Mark all as read' writes the overdue notices it marks outside the
+    reminders' lock: one written between the run's read and its insert made
+    the insert fail and every reminder of the run was rolled back."""
+    rec = due_in(7)
+    real_filter = Notification.objects.filter
+
+    def meanwhile(*args, **kwargs):
+        """What was sent, read by the run; then the clerk marks it read."""
+        sent = list(real_filter(*args, **kwargs).values_list(*SENT_KEY))
+        Notification.objects.create(
+            user=clerk,
+            recommendation=rec,
+            kind="due_7",
+            due_on=rec.current_due,
+            read_at=timezone.now(),
+        )
+        return mock.Mock(values_list=lambda *_fields: sent)
+
+    with mock.patch.object(Notification.objects, "filter", side_effect=meanwhile):
+        reminders_send(today=TODAY)
+    notices = Notification.objects.filter(recommendation=rec)
+    assert sorted(notices.values_list("user__username", flat=True)) == ["clerk", "supervisor"]
