@@ -75,12 +75,22 @@ def unit_detail(request, pk: int):
         "history": activity.unit_history(unit),
         "staffing": staffing.unit_staffing(unit),
         "lineage": events,
-        "origin": lineage.transfer_origin(unit),
+        "origin": _origin(request.user, unit),
         "graph": lineage.lineage_graph(unit, events),
         "can_change": can_change_unit(request.user, unit),
         "today": timezone.localdate(),
     }
     return render(request, "units/unit_detail.html", context)
+
+
+def _origin(user, unit) -> tuple | None:
+    """Where a transferred unit's line began, its day of moving, and whether
+    the reader may open that first unit (its name is shown only then)."""
+    origin = lineage.transfer_origin(unit)
+    if origin is None:
+        return None
+    first, moved_on = origin
+    return first, moved_on, units.unit_for_page(user=user, pk=first.pk) is not None
 
 
 @login_required
