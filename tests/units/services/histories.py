@@ -4,6 +4,7 @@ afterwards, and a drawn decision applied (or its refusal tallied) and reversed
 at once when drawn so."""
 
 import functools
+import os
 from collections import Counter
 
 from django.core.exceptions import ValidationError
@@ -35,7 +36,15 @@ def histories(*, examples: int, kinds: list, units: tuple[int, int], most: int, 
     layout = st.lists(st.integers(min_value=0, max_value=3), min_size=units[0], max_size=units[1])
 
     def decorate(scenario):
-        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+        # The same examples on every run (Hypothesis' own CI profile does so):
+        # a random draw that missed a kind failed the suite now and then.
+        # HYPOTHESIS_EXPLORE=1 draws new ones.
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=not os.environ.get("HYPOTHESIS_EXPLORE"),
+        )
         @given(layout=layout, operations=st.lists(operation, min_size=1, max_size=most))
         @functools.wraps(scenario)  # hypothesis keys its examples by the scenario
         def explore(layout, operations):
