@@ -161,13 +161,17 @@ def bell(request):
     page pays for it); cached until the user's notices change, the supervision
     data change or the day ends (overdue is a fact of the date)."""
     today = timezone.localdate()
-    stamp = f"{today}:{supervision_version()}"
-    key = f"bell:{request.user.pk}"
+    user = request.user
+    # Who the reader is counts too: an admin who changes their roles or scope
+    # changes what rings (it rang the old scope's count for up to an hour).
+    who = f"{sorted(user.roles)}:{user.scope_area_id}:{user.scope_unit_id}"
+    stamp = f"{today}:{supervision_version()}:{who}"
+    key = f"bell:{user.pk}"
     cached = cache.get(key)
     if isinstance(cached, tuple) and cached[0] == stamp:
         count = cached[1]
     else:
-        count = unread_count(request.user, today)
+        count = unread_count(user, today)
         cache.set(key, (stamp, count), 3600)
     return render(request, "supervision/_bell.html", {"bell": count})
 

@@ -78,3 +78,17 @@ def test_an_answer_notifies_the_sessions_supervisors(client, filed, clerk, super
     assert bell_of(client) == 1  # the answer; no longer overdue
     page = client.get(reverse("supervision:notifications")).content.decode()
     assert f'href="/recommendations/{rec.pk}/"' in page
+
+
+def test_a_new_scope_rings_at_once(client, filed, clerk, outsider_clerk):
+    """The bell's count was kept under the date and the data only: a clerk moved
+    to another scope heard the old scope's bell for up to an hour."""
+    client.force_login(outsider_clerk)
+
+    def ring() -> str:  # the cache is not cleared in between
+        return client.get(reverse("supervision:bell")).content.decode()
+
+    assert 'data-unread="1"' not in ring()
+    outsider_clerk.scope_area = clerk.scope_area
+    outsider_clerk.save()
+    assert 'data-unread="1"' in ring()
