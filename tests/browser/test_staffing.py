@@ -92,7 +92,7 @@ def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp
     expect(first).to_contain_text(school.name)
     expect(first).to_contain_text("mười tám")
     negative = page.locator("#import-errors tbody tr", has_text=str(other_unit.name))
-    expect(negative).to_contain_text("-5")
+    expect(negative).to_contain_text("Biên chế được giao “-5” không phải số người hợp lệ")
     expect(negative.locator("td").nth(1)).to_have_text("F")
     # The invalid line is an error only: neither listed nor counted as a figure.
     expect(page.locator("#import-summary")).to_contain_text("0 số liệu thêm mới")
