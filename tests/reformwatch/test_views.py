@@ -110,3 +110,13 @@ def test_the_api_reference_leads_back_and_speaks_the_readers_language(client, of
     client.cookies["django_language"] = "en"
     page = client.get("/api/docs/").content.decode()
     assert '<html lang="en">' in page and "API reference (OpenAPI 3)" in page
+
+
+def test_the_first_tab_stop_skips_to_the_content(client, official):
+    """13 tabs came before the first filter: a skip link comes first now."""
+    client.force_login(official)
+    page = client.get(reverse("units:unit_list")).content.decode()
+    body = page.split("<body", 1)[1]
+    first_link = body[body.index("<a ") : body.index("</a>")]
+    assert 'href="#main"' in first_link and "Chuyển đến nội dung chính" in body
+    assert '<main id="main" tabindex="-1">' in page
