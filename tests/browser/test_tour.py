@@ -32,6 +32,8 @@ def main_pages(username: str) -> list[str]:
     thanh_xuan = Unit.objects.get(name="Ủy ban nhân dân quận Thanh Xuân")
     pages = [
         "/",
+        "/figures/",
+        f"/figures/?area={unit.area.parent_id}&base=2015&year=2023",
         "/units/",
         f"/units/{unit.pk}/",
         "/restructurings/",
