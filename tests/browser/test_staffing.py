@@ -122,6 +122,10 @@ def test_a_clerk_imports_a_filled_template_after_fixing_an_error(page, shot, tmp
     expect(page.locator("#staffing-overview tbody tr.changed")).to_have_count(1)
     expect(page.locator("#staffing-filters input[name=year]")).to_have_value("2026")
     shot(page, "import-done")
+    page.click("#staffing-marked a")  # the changed lines alone
+    expect(page.locator("#staffing-overview tbody tr")).to_have_count(1)
+    expect(total.locator("[data-col=assigned]")).to_have_text("20")
+    shot(page, "import-only-changed")
     page.click(".langswitch button[value=en]")
     page.goto("/staffing/import/")
     expect(page.locator("h1")).to_have_text("Import staffing figures")

@@ -38,10 +38,17 @@ def _overview(request) -> dict:
         if done
         else None
     )
+    only_changed = False
     if imported:
         overview = staff.overview_marked(overview, imported.get("units", []))
+        # The rows it changed alone (Hải Phòng's 114 rows were mostly zeros).
+        only_changed = request.GET.get("only") == "changed" and overview.get("marked")
+        if only_changed:
+            overview["rows"] = [row for row in overview["rows"] if row.changed]
     applied = {"area": area.pk if area else "", "year": year, "base": base}
     return {
+        "import_id": done if imported else None,
+        "only_changed": only_changed,
         "form": form,
         "year": year,
         "base": base,

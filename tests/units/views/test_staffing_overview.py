@@ -112,7 +112,13 @@ def test_after_an_import_what_it_changed_comes_first_and_is_marked(client, clerk
     rows = response.context["rows"]
     assert [row.area.name for row in rows[:1]] == ["Phường C"] and rows[0].changed
     assert not any(row.changed for row in rows[1:])
-    assert 'class="changed"' in response.content.decode()
+    page = response.content.decode()
+    assert 'class="changed"' in page
+    # One click shows the changed lines alone (the rest were mostly zeros).
+    only = client.get(done["Location"] + "&only=changed")
+    assert [row.area.name for row in only.context["rows"]] == ["Phường C"]
+    assert only.context["total"].assigned == response.context["total"].assigned
+    assert "Chỉ xem các dòng này" in page and "Xem tất cả các dòng" in only.content.decode()
 
 
 def test_a_clerk_scoped_to_an_agency_lands_on_its_area_after_an_import(client, agency):
