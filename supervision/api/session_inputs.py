@@ -89,22 +89,6 @@ def _ids(sent: list[int], found: set[int]) -> str:
     return ", ".join(str(pk) for pk in dict.fromkeys(sent) if pk not in found)
 
 
-def session_values(session) -> dict:
-    """The session as SessionInput reads it: what a PATCH leaves as it was."""
-    return {
-        "body": session.body_id,
-        "decision_number": session.decision_number,
-        "decision_date": session.decision_date,
-        "topic": session.topic,
-        "kind": session.kind,
-        "period_from": session.period_from,
-        "period_to": session.period_to,
-        "units": [unit.pk for unit in session.supervised_units.all()],
-        "lead": session.lead_id,
-        "members": [user.pk for user in session.members.all()],
-    }
-
-
 class FindingInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FindingKind.choices)
     text = serializers.CharField(max_length=20_000, allow_blank=True, trim_whitespace=False)

@@ -15,6 +15,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response as ApiResponse
 
 from ..filters import SessionFilter
+from ..forms.sessions import session_initial
 from ..models import Finding, LegalRule, Recommendation, Session, WorkingSession
 from ..permissions import bodies_of, may_edit_session, visible_sessions
 from ..rules import step_deadlines
@@ -33,7 +34,6 @@ from .session_inputs import (
     SessionInput,
     TransitionInput,
     WorkingSessionInput,
-    session_values,
 )
 
 
@@ -202,7 +202,7 @@ class SessionViewSet(
         session = self._editable()
         data = request.data
         if kwargs.get("partial") and isinstance(data, dict):
-            data = {**session_values(session), **data}
+            data = {**session_initial(session), **data}  # the form's: what a PATCH keeps
         incoming = SessionInput(data=data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         session_update(actor=request.user, session_id=session.pk, data=incoming.session_data())

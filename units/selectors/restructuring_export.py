@@ -5,9 +5,8 @@ objects (the national list, ~14,000 decisions, in about a second)."""
 from collections.abc import Iterator
 from types import SimpleNamespace
 
-from django.db.models import Count, F, Window
+from django.db.models import Count
 from django.db.models.fields.json import KT
-from django.db.models.functions import RowNumber
 
 from ..choices import LinkRole
 from ..filters import RestructuringFilter
@@ -17,6 +16,7 @@ from .restructurings import (
     GROUP_KEY,
     DecisionRow,
     decision_groups,
+    first_links,
     part_changes,
     summarise_parts,
 )
@@ -77,20 +77,8 @@ def _shown_parts(ids, kinds: dict[int, str], first: dict) -> dict[int, SimpleNam
         for pks in first.values()
         for pk in pks
     }
-    ranked = (
-        RestructuringLink.objects.filter(restructuring__in=ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("restructuring_id"), F("role")],
-                order_by=F("id").asc(),
-            )
-        )
-        .filter(rank__lte=CHANGES_SHOWN)
-        .values("id")
-    )
     links = (
-        RestructuringLink.objects.filter(id__in=ranked)
+        RestructuringLink.objects.filter(id__in=first_links(ids).values("id"))
         .order_by("id")
         .annotate(before_name=KT("before__name"), after_name=KT("after__name"))
         .values_list(*LINK_VALUES)

@@ -200,12 +200,10 @@ def summarise_parts(part_rows: list[tuple]) -> tuple[dict, dict, dict]:
     return {key: list(counter.items()) for key, counter in kinds.items()}, totals, first
 
 
-def shown_links(parts) -> list[Restructuring]:
-    """Parts with the first sources and results they show (`shown_sources`,
-    `shown_results`): the links ranked without joins (a bulk part has thousands),
-    then their units. Three queries for all the parts."""
-    parts = list(parts)
-    ranked = (
+def first_links(parts) -> QuerySet[RestructuringLink]:
+    """The first CHANGES_SHOWN sources and results of each part (`parts`: the
+    parts or a query of their ids), ranked on the links' table alone."""
+    return (
         RestructuringLink.objects.filter(restructuring__in=parts)
         .annotate(
             rank=Window(
@@ -215,9 +213,15 @@ def shown_links(parts) -> list[Restructuring]:
             )
         )
         .filter(rank__lte=CHANGES_SHOWN)
-        .order_by("id")
     )
-    links = list(ranked)
+
+
+def shown_links(parts) -> list[Restructuring]:
+    """Parts with the first sources and results they show (`shown_sources`,
+    `shown_results`): the links ranked without joins (a bulk part has thousands),
+    then their units. Three queries for all the parts."""
+    parts = list(parts)
+    links = list(first_links(parts).order_by("id"))
     units = Unit.objects.select_related("parent", "area").in_bulk({link.unit_id for link in links})
     by_part: dict[tuple[int, str], list[RestructuringLink]] = {}
     for link in links:

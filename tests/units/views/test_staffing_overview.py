@@ -93,10 +93,9 @@ def test_units_one_by_one_follow_the_readers_scope(client, admin_user, district,
     assert [row.unit_name for row in own.context["rows"] if row.unit_id] == ["Trường của tôi"]
 
 
-def test_after_an_import_what_it_changed_comes_first_and_is_marked(client, clerk, district, agency):
-    communes = [CommuneFactory(parent=district, name=f"Phường {n}") for n in "ABC"]
-    school = ServiceUnitFactory(area=communes[2], parent=agency, code="MN-C")
-    client.force_login(clerk)
+def imported(client, school):
+    """A workbook of one line for `school` uploaded, previewed and saved: the
+    answer that sends the clerk to the overview."""
     file = io.BytesIO()
     line = SheetLine(school.code, "", C.BUDGET_EMPLOYEE, assigned=12, actual=11)
     write_workbook(file, year=2022, title="x", groups=[("I", [line])])
@@ -106,7 +105,14 @@ def test_after_an_import_what_it_changed_comes_first_and_is_marked(client, clerk
         "Location"
     ]
     digest = client.get(location).context["preview"].digest
-    done = client.post(location, {"digest": digest})
+    return client.post(location, {"digest": digest})
+
+
+def test_after_an_import_what_it_changed_comes_first_and_is_marked(client, clerk, district, agency):
+    communes = [CommuneFactory(parent=district, name=f"Phường {n}") for n in "ABC"]
+    school = ServiceUnitFactory(area=communes[2], parent=agency, code="MN-C")
+    client.force_login(clerk)
+    done = imported(client, school)
     assert "import=" in done["Location"]
     response = client.get(done["Location"])
     rows = response.context["rows"]
@@ -127,15 +133,6 @@ def test_a_clerk_scoped_to_an_agency_lands_on_its_area_after_an_import(client, a
     school = ServiceUnitFactory(area=agency.area, parent=agency, code="MN-AG")
     clerk = UserFactory(username="ag", roles=[Role.CLERK], scope_unit=agency)
     client.force_login(clerk)
-    file = io.BytesIO()
-    line = SheetLine(school.code, "", C.BUDGET_EMPLOYEE, assigned=12, actual=11)
-    write_workbook(file, year=2022, title="x", groups=[("I", [line])])
-    file.name = "bien-che.xlsx"
-    file.seek(0)
-    location = client.post(reverse("units:staffing_import"), {"year": 2022, "file": file})[
-        "Location"
-    ]
-    digest = client.get(location).context["preview"].digest
-    done = client.post(location, {"digest": digest})
+    done = imported(client, school)
     response = client.get(done["Location"])
     assert response.context["area"] == agency.area
