@@ -332,7 +332,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "units.api.errors.exception_handler",
+    # Errors as RFC 9457 problem details (units/api/errors.py).
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -345,6 +346,10 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
     "DATE_INPUT_FORMATS": ["iso-8601", "%d/%m/%Y"],
     "COERCE_DECIMAL_TO_STRING": False,
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "units.api.errors.ProblemHandler",
+    "EXCEPTION_FORMATTER_CLASS": "units.api.errors.ProblemFormatter",
 }
 # Wrong tokens from one address before it is refused for a minute.
 API_AUTH_FAILURES_PER_MINUTE = envint("API_AUTH_FAILURES_PER_MINUTE", 30)

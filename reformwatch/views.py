@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from supervision.selectors.sessions import latest_published
+from units.api.errors import problem_response
 from units.selectors.units import heartbeat_last, national_headline
 
 logger = logging.getLogger(__name__)
@@ -79,9 +80,9 @@ def _check_cache() -> dict:
         return {"ok": False, "backend": backend, "error": str(exc)[:200]}
 
 
-def _error_page(request, status: int, title: str, message: str):
-    if request.path.startswith("/api/"):  # other systems read JSON, not a page
-        return JsonResponse({"detail": message}, status=status)
+def _error_page(request, status: int, title: str, message: str, code: str):
+    if request.path.startswith("/api/"):  # other systems read problem details, not a page
+        return problem_response(status, message, code)
     context = {"status": status, "title": title, "message": message}
     try:
         return render(request, "error.html", context, status=status)
@@ -93,7 +94,11 @@ def _error_page(request, status: int, title: str, message: str):
 
 def bad_request(request, exception=None):
     return _error_page(
-        request, 400, _("Bad request"), _("The request could not be understood. Please try again.")
+        request,
+        400,
+        _("Bad request"),
+        _("The request could not be understood. Please try again."),
+        "bad_request",
     )
 
 
@@ -103,6 +108,7 @@ def permission_denied(request, exception=None):
         403,
         _("Not allowed"),
         _("Your account may not do this, or the object lies outside your scope."),
+        "permission_denied",
     )
 
 
@@ -112,6 +118,7 @@ def page_not_found(request, exception=None):
         404,
         _("Page not found"),
         _("The page does not exist or is no longer available. Check the address."),
+        "not_found",
     )
 
 
@@ -121,6 +128,7 @@ def server_error(request):
         500,
         _("Something went wrong"),
         _("The error has been recorded. Please try again in a moment."),
+        "error",
     )
 
 
@@ -139,4 +147,5 @@ def csrf_failure(request, reason=""):
         403,
         _("The form has expired"),
         _("Reload the page and send the form again (it was open too long, or cookies are off)."),
+        "csrf_failed",
     )

@@ -1,37 +1,139 @@
 """What every operation may answer besides its success, added to the OpenAPI
-schema (drf-spectacular post-processing hook): the error bodies are JSON
-objects of messages by field, or {"detail": …}."""
+schema (drf-spectacular post-processing hook): problem details (RFC 9457,
+units/api/errors.py) under application/problem+json, one shared `Problem`
+component whatever the operation, so that a generated client has one error
+type."""
+
+import copy
+
+from .errors import BLANK, CONFLICT_TYPE, CONTENT_TYPE, INVALID_INPUT
 
 ERRORS = {
-    "400": "Invalid input: messages by field path",
+    "400": "Invalid input: `errors` names each field by its path",
     "401": "No valid token or session",
     "403": "Outside your role or scope: nothing was changed",
     "404": "Not found (or not yours to see), or a page past the end",
     "409": "Another decision changed these units first: nothing was written",
-    "429": "Too many requests: wait and retry",
+    "415": "The body is not JSON",
+    "429": "Too many requests (or wrong tokens): wait `Retry-After` seconds and retry",
+    "500": "A server error (it was recorded): nothing was written",
 }
-ERROR_SCHEMA = {"type": "object", "additionalProperties": True}
+HEADERS = {
+    "401": {
+        "WWW-Authenticate": {
+            "description": "The scheme to authenticate with (`Token`)",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+}
+WRITES = ("post", "put", "patch", "delete")
+
+
+def problem_schemas(openapi_version: str) -> dict:
+    nullable_string = (
+        {"type": ["string", "null"]}
+        if openapi_version.startswith("3.1")
+        else {"type": "string", "nullable": True}
+    )
+    return {
+        "ProblemError": {
+            "type": "object",
+            "description": "One thing wrong with the request.",
+            "properties": {
+                "field": nullable_string
+                | {
+                    "description": "The input's path, dotted (`decision.number`, "
+                    "`new_units.0.name`); null when the error is about no one field"
+                },
+                "code": {
+                    "type": "string",
+                    "description": "Stable, for programs (`required`, `invalid`, "
+                    "`not_found`, `conflict`, `throttled`…)",
+                },
+                "message": {"type": "string", "description": "In the request's language"},
+            },
+            "required": ["field", "code", "message"],
+        },
+        "Problem": {
+            "type": "object",
+            "description": "Problem details (RFC 9457).",
+            "properties": {
+                "type": {
+                    "type": "string",
+                    "format": "uri-reference",
+                    "description": f"`{INVALID_INPUT}` (400 with fields), "
+                    f"`{CONFLICT_TYPE}` (409), or `{BLANK}`: the HTTP status says it all",
+                },
+                "title": {
+                    "type": "string",
+                    "description": "Short, in the request's language: the status "
+                    f"phrase for `{BLANK}`",
+                },
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "detail": {
+                    "type": "string",
+                    "description": "A sentence in the request's language: the first "
+                    "message, with how many others follow",
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ProblemError"},
+                },
+            },
+            "required": ["type", "title", "status", "detail", "errors"],
+            "example": {
+                "type": INVALID_INPUT,
+                "title": "Invalid input",
+                "status": 400,
+                "detail": "This field is required.",
+                "errors": [
+                    {
+                        "field": "decision.number",
+                        "code": "required",
+                        "message": "This field is required.",
+                    }
+                ],
+            },
+        },
+    }
+
+
+def _statuses(method: str, operation: dict) -> list[str]:
+    """409 only where something is written; 415 only where a body is read."""
+    return [
+        status
+        for status in ERRORS
+        if not (status == "409" and method not in WRITES)
+        and not (status == "415" and "requestBody" not in operation)
+    ]
 
 
 def add_error_responses(result, generator, request, public):
     """Document the error answers of every operation (the fuzzing checks that
     each answer is documented)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Error"] = ERROR_SCHEMA
-    reference = {"$ref": "#/components/schemas/Error"}
+    schemas.pop("Error", None)
+    schemas.update(problem_schemas(result.get("openapi", "3.0.3")))
+    content = {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
-            for status, description in ERRORS.items():
-                if status == "409" and method == "get":
-                    continue
-                responses.setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": reference}},
-                    },
-                )
+            for status in _statuses(method, operation):
+                response = {
+                    "description": responses.get(status, {}).get("description", ERRORS[status]),
+                    "content": copy.deepcopy(content),
+                }
+                if status in HEADERS:
+                    response["headers"] = copy.deepcopy(HEADERS[status])
+                responses[status] = response
     return result

@@ -2,6 +2,7 @@
 the OverflowError of a lookup on SQLite (issue 21, point 16)."""
 
 from supervision.models import DeadlineChange
+from tests.units.api.problems import fields
 
 HUGE = 10**30
 
@@ -15,5 +16,5 @@ def test_a_date_change_of_10_30_is_a_400(client, filed, supervisor):
         content_type="application/json",
     )
     assert response.status_code == 400, response.content
-    assert "change" in response.json()
+    assert fields(response) == ["change"]
     assert not DeadlineChange.objects.exists()

@@ -3,6 +3,7 @@
 import base64
 
 from tests.factories import ServiceUnitFactory
+from tests.units.api.problems import fields, problem
 from units.services.tokens import token_create
 
 
@@ -52,16 +53,16 @@ def test_service_errors_name_the_fields_as_sent(client, clerk, district):
     }
     response = client.post("/api/v1/restructurings/", body, content_type="application/json")
     assert response.status_code == 400
-    assert "decision.effective_on" in response.json(), response.json()
+    assert "decision.effective_on" in fields(response), response.json()
 
 
 def test_drf_errors_read_in_vietnamese_and_english(client, official):
-    anonymous = client.get("/api/v1/units/").json()["detail"]
+    anonymous = problem(client.get("/api/v1/units/"))["detail"]
     assert anonymous.startswith("Chưa gửi thông tin xác thực")
     client.force_login(official)
-    assert client.get("/api/v1/units/999999/").json() == {"detail": "Không tìm thấy."}
-    english = client.get("/api/v1/units/999999/", HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english == {"detail": "Not found."}
+    assert problem(client.get("/api/v1/units/999999/"))["detail"] == "Không tìm thấy."
+    english = problem(client.get("/api/v1/units/999999/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert english["detail"] == "Not found."
 
 
 def test_the_browsable_api_is_off(client, official):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import ServiceUnitFactory
+from tests.units.api.problems import fields, problem
 from units.models import AuditEntry, Restructuring, Unit
 from units.services.restructuring_rules import Decision
 from units.services.restructurings import restructuring_apply
@@ -65,7 +66,7 @@ def test_validation_errors_name_the_field_in_vietnamese(client, clerk, pair):
     body["decision"]["effective_on"] = "not a date"
     response = client.post("/api/v1/restructurings/", body, content_type="application/json")
     assert response.status_code == 400
-    assert "effective_on" in response.json()["decision"]
+    assert "decision.effective_on" in fields(response)
     body["decision"]["effective_on"] = "2024-07-01"
     refused = client.post("/api/v1/restructurings/", body, content_type="application/json")
     assert refused.status_code == 400
@@ -91,7 +92,7 @@ def test_a_lost_race_is_a_409(client, clerk, pair, district):
         "/api/v1/restructurings/", consolidation(*pair), content_type="application/json"
     )
     assert response.status_code == 409
-    assert "1/QĐ" in response.json()["detail"][0]
+    assert "1/QĐ" in problem(response)["detail"]
     assert Restructuring.objects.count() == 1
 
 

@@ -4,6 +4,7 @@ refused write changes nothing)."""
 import pytest
 
 from tests.factories import ServiceUnitFactory
+from tests.units.api.problems import problem
 from units.models import AuditEntry, Restructuring, StaffingFigure
 
 ROLES = ["anonymous", "official", "clerk", "outsider_clerk", "supervisor", "admin_user"]
@@ -35,7 +36,10 @@ def test_every_list_is_read_by_the_signed_in_only(client, request, role, url):
     response = client.get(url)
     expected = {403} if role == "anonymous" else {200}
     assert response.status_code in expected | ({401} if role == "anonymous" else set())
-    assert response["Content-Type"].startswith("application/json")
+    if role == "anonymous":
+        assert problem(response)["type"] == "about:blank"
+    else:
+        assert response["Content-Type"].startswith("application/json")
 
 
 WRITES = {
