@@ -65,7 +65,9 @@ def test_every_module_of_the_generated_client_imports(generated):
             importlib.import_module(name)
         except Exception as error:  # noqa: BLE001 (every failure is listed)
             failures[name] = repr(error)
-    assert failures == {}
+    assert not failures, "modules that do not import:\n" + "\n".join(
+        f"{name}: {error}" for name, error in failures.items()
+    )
     spec = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     operations = {
         operation["operationId"]
