@@ -329,8 +329,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "units.api.pagination.PagePagination",
     # JSON only: the browsable HTML API would be an undocumented second surface.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only: the API takes no file, and a form's flat fields cannot
+    # carry its nested bodies (a form-encoded body is a 415).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter's backend, on lists only (units/api/list_filters.py).
+    "DEFAULT_FILTER_BACKENDS": ["units.api.list_filters.ListFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Errors as RFC 9457 problem details (units/api/errors.py).
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
@@ -363,10 +367,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # In English whatever the request's language (units/api/openapi.py).
+    "DEFAULT_GENERATOR_CLASS": "units.api.openapi.EnglishSchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "units.api.openapi.name_parameter_enums",
+        "units.api.openapi.add_enum_labels",
         "units.api.schema.add_error_responses",
     ],
+    # Every enum by name, the query parameters' too: a generated client's class
+    # names stay the same whatever changes around them.
     "ENUM_NAME_OVERRIDES": {
         "AreaLevelEnum": "units.choices.AreaLevel",
         "UnitKindEnum": "units.choices.UnitKind",
@@ -381,6 +391,18 @@ SPECTACULAR_SETTINGS = {
         "SessionKindEnum": "supervision.choices.SessionKind",
         "DeadlineChangeStatusEnum": "supervision.choices.DeadlineChangeStatus",
         "RecomputeStatusEnum": "units.models.figures.RecomputeRun.Status",
+        "RecomputeTriggerEnum": "units.models.figures.RecomputeRun.Trigger",
+        "SectorEnum": "units.choices.Sector",
+        "AutonomyGroupEnum": "units.choices.AutonomyGroup",
+        "StaffingCategoryEnum": "units.choices.StaffingCategory",
+        "LinkRoleEnum": "units.choices.LinkRole",
+        "UnitStatusEnum": "units.filters.STATUS_CHOICES",
+        "UnitOrderingEnum": "units.api.openapi.unit_ordering",
+        "RestructuringOrderingEnum": "units.api.openapi.restructuring_ordering",
+        "NotificationKindEnum": "supervision.choices.NotificationKind",
+        "AssessmentOutcomeEnum": "supervision.api.recommendations.OUTCOMES",
+        "RecommendationStatusFilterEnum": "supervision.api.recommendations.status_filter",
+        "AuditObjectTypeEnum": "units.selectors.activity.OBJECT_TYPES",
     },
 }
 

@@ -3,7 +3,10 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -27,6 +30,27 @@ class YearFilter(django_filters.ChoiceFilter):
 
 
 STATUS_CLOSED, STATUS_ALL = "closed", "all"
+STATUS_CHOICES = [(STATUS_CLOSED, _("Closed")), (STATUS_ALL, _("All, closed ones too"))]
+
+
+def _descending(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's, its labels translated when shown: its own builds the
+    descending ones once, in the language active when the module is imported
+    (Vietnamese names with an English "(descending)", whatever the reader's)."""
+
+    def build_choices(self, fields, labels):
+        ascending = [
+            (param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()
+        ]
+        return [
+            choice
+            for param, label in ascending
+            for choice in ((param, label), (f"-{param}", lazy(_descending, str)(label)))
+        ]
 
 
 def search_q(query: str, *, name: str = "name_folded", code: str = "code") -> Q:
@@ -63,14 +87,14 @@ class UnitFilter(django_filters.FilterSet):
     # Empty (the default) is "active": today, or on the date of "active on".
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[(STATUS_CLOSED, _("Closed")), (STATUS_ALL, _("All, closed ones too"))],
+        choices=STATUS_CHOICES,
         empty_label=_("Active"),
         method="filter_status",
     )
     active_on = django_filters.DateFilter(
         label=_("Active on"), method="filter_active_on", widget=DATE_WIDGET
     )
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         fields=(
             ("name_folded", "name"),
             ("code", "code"),
@@ -136,7 +160,7 @@ class RestructuringFilter(django_filters.FilterSet):
         queryset=Unit.objects.agencies(), method="filter_agency", widget=forms.HiddenInput
     )
     # Applied to the grouped rows by the selector (one row per legal decision).
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         fields=(
             ("effective_on", "effective_on"),
             ("decided_on", "decided_on"),

@@ -9,7 +9,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response as ApiResponse
 
 from units.api.fields import id_list_field
@@ -88,7 +87,6 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.none()  # for the schema: get_queryset is the reader's
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (

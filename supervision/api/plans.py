@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response as ApiResponse
 
 from units.api.fields import id_field, record_date_field
@@ -168,7 +167,6 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
 
     queryset = Plan.objects.none()  # for the schema; get_queryset applies the scope
     serializer_class = PlanSerializer
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         plans = Plan.objects.select_related("area").prefetch_related("tasks")

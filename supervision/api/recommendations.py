@@ -75,8 +75,17 @@ class DecideInput(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
+# The judgements of an implementation (AssessmentOutcomeEnum in the schema).
+OUTCOMES = [(state.value, state.label) for state in SETTLED_STATES]
+
+
+def status_filter():
+    """The list's `status` choices, overdue included (RecommendationStatusFilterEnum)."""
+    return RecommendationFilter.base_filters["status"].extra["choices"]
+
+
 class AssessInput(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[(s.value, s.label) for s in SETTLED_STATES])
+    outcome = serializers.ChoiceField(choices=OUTCOMES)
 
 
 class EscalateInput(serializers.Serializer):

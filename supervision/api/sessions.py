@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response as ApiResponse
 
 from ..filters import SessionFilter
@@ -147,7 +146,6 @@ class SessionViewSet(
     queryset = Session.objects.none()  # for the schema; get_queryset applies the scope
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         queryset = Session.objects.select_related("body").prefetch_related(

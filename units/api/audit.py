@@ -1,11 +1,13 @@
 """/api/v1/audit/: the activity log as the activity page shows it to the reader."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from ..models import AuditEntry
-from ..selectors.activity import activity
+from ..selectors.activity import OBJECT_TYPES, activity
 from .pagination import NewestCursorPagination
 
 
@@ -39,12 +41,22 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(name, OpenApiTypes.STR)
-            for name in ("user", "object", "object_type", "request")
+            OpenApiParameter(
+                "user", OpenApiTypes.STR, description="A user name, or part of a name"
+            ),
+            OpenApiParameter("object", OpenApiTypes.STR, description="An id, or part of a name"),
+            OpenApiParameter("object_type", OpenApiTypes.STR, enum=list(OBJECT_TYPES)),
+            OpenApiParameter("request", OpenApiTypes.STR, description="A request's X-Request-ID"),
         ]
     )
     def list(self, request, *args, **kwargs):
+        kind = request.query_params.get("object_type")
+        if kind and kind not in OBJECT_TYPES:  # the page shows all; a program meant one
+            raise ValidationError({"object_type": [_("Choose one of the listed types.")]})
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        return activity(user=self.request.user, params=self.request.query_params)
+        """The list's filters filter the list; an entry by its id is found
+        whatever they say."""
+        params = self.request.query_params if self.action == "list" else {}
+        return activity(user=self.request.user, params=params)

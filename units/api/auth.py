@@ -53,5 +53,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Token rw_<prefix>_<secret> (created under Tài khoản › Mã truy cập API)",
+            "description": "Token rw_<prefix>_<secret>: a personal token (the account "
+            "menu's API tokens, /account/tokens/, or POST /api/v1/tokens/)",
         }

@@ -8,7 +8,12 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -140,6 +145,40 @@ class ReductionFigureSerializer(serializers.ModelSerializer):
         ]
 
 
+# Conditional requests: the validators sent back, and those the answer carries
+# (on a 304 too). No Last-Modified before the first recompute has finished.
+CONDITIONAL = [
+    OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The ETag of a previous answer: 304 while the snapshot is unchanged",
+    ),
+    OpenApiParameter(
+        "If-Modified-Since",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The Last-Modified of a previous answer (an HTTP date): 304 "
+        "unless a recompute finished since (If-None-Match takes precedence)",
+    ),
+    OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        required=True,
+        description="The snapshot's version for this query",
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="When the last recompute finished (an HTTP date)",
+    ),
+]
+
+
 class FigureViewSet(viewsets.GenericViewSet):
     """The reduction snapshot: ?scope=<area id> or ?agency=<agency id> (neither:
     the nation), ?year=, ?sector= ("*" for all sectors). Conditional requests
@@ -151,11 +190,18 @@ class FigureViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("scope", OpenApiTypes.INT),
-            OpenApiParameter("agency", OpenApiTypes.INT),
+            OpenApiParameter("scope", OpenApiTypes.INT, description="An area's id"),
+            OpenApiParameter("agency", OpenApiTypes.INT, description="An agency's id"),
             OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("sector", OpenApiTypes.STR),
-        ]
+            OpenApiParameter(
+                "sector", OpenApiTypes.STR, description="A sector's code, or `*` for all"
+            ),
+            *CONDITIONAL,
+        ],
+        responses={
+            200: ReductionFigureSerializer(many=True),
+            304: OpenApiResponse(description="Not modified since the ETag or date sent"),
+        },
     )
     def list(self, request):
         params = request.query_params

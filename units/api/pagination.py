@@ -2,9 +2,16 @@
 units and audit entries so that deep pages stay as fast as the first. A
 page size that is not a positive whole number is refused, not ignored."""
 
+import json
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from ..text import MAX_ID
 
 
 class StrictPageSize:
@@ -40,3 +47,122 @@ class IdCursorPagination(StrictPageSize, CursorPagination):
 
 class NewestCursorPagination(IdCursorPagination):
     ordering = "-id"
+
+
+class OrderedCursorPagination(IdCursorPagination):
+    """A cursor that follows the list's `o` (its FilterSet's OrderingFilter:
+    "name", "-code", "kind,-established_on"…), the id breaking ties: the
+    position is the last row's values of those fields and its id, and the next
+    page starts strictly after it (keyset), so that ties, however many, are
+    neither skipped nor repeated. Empty values (a unit without a closing date)
+    come last in either direction."""
+
+    ordering_param = "o"
+
+    def get_ordering(self, request, queryset, view):
+        ordering_filter = view.filterset_class.base_filters[self.ordering_param]
+        fields: list[str] = []
+        # The FilterSet has refused unknown values (400) before the page is cut.
+        for param in request.query_params.get(self.ordering_param, "").split(","):
+            name = param.strip().removeprefix("-")
+            if name in ordering_filter.param_map:
+                field = ordering_filter.get_ordering_value(param.strip())
+                if field.removeprefix("-") not in {f.removeprefix("-") for f in fields}:
+                    fields.append(field)
+        return (*fields, "id")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.model = queryset.model
+        self.cursor = self.decode_cursor(request)
+        reverse, position = (False, None) if self.cursor is None else self.cursor[1:]
+        queryset = queryset.order_by(*self._order_by(reverse))
+        if position is not None:
+            queryset = queryset.filter(self._after(self._position_values(position), reverse))
+        results = list(queryset[: self.page_size + 1])
+        self.page = results[: self.page_size]
+        following = len(results) > len(self.page)
+        following_position = None
+        if following:
+            following_position = self._get_position_from_instance(results[-1], None)
+        if reverse:
+            self.page.reverse()
+            self.has_next, self.has_previous = position is not None, following
+            self.next_position, self.previous_position = position, following_position
+        else:
+            self.has_next, self.has_previous = following, position is not None
+            self.next_position, self.previous_position = following_position, position
+        return self.page
+
+    def decode_cursor(self, request):
+        """Only cursors this class wrote: no offset (positions are unique)."""
+        cursor = CursorPagination.decode_cursor(self, request)
+        if cursor is not None and cursor.offset:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def _fields(self):
+        """(path, descending, model field) of each ordering field, the id last."""
+        for item in self.ordering:
+            path = item.removeprefix("-")
+            model, *hops, name = [self.model, *path.split("__")]
+            for hop in hops:
+                model = model._meta.get_field(hop).related_model
+            yield path, item.startswith("-"), model._meta.get_field(name)
+
+    def _order_by(self, reverse: bool) -> list:
+        # Empty values last going forward, so first going back.
+        nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+        return [
+            F(path).desc(**nulls) if descending != reverse else F(path).asc(**nulls)
+            for path, descending, _field in self._fields()
+        ]
+
+    def _after(self, values: list, reverse: bool) -> Q:
+        """The rows strictly after the position in the (possibly reversed)
+        order: for each field, the earlier fields equal and this one after."""
+        after, equal = Q(pk__in=[]), Q()
+        for (path, descending, _field), value in zip(self._fields(), values, strict=True):
+            nulls_after = not reverse  # empty values come last going forward
+            if value is None:
+                beyond = Q(pk__in=[]) if nulls_after else Q(**{f"{path}__isnull": False})
+                same = Q(**{f"{path}__isnull": True})
+            else:
+                lookup = "lt" if descending != reverse else "gt"
+                beyond = Q(**{f"{path}__{lookup}": value})
+                if nulls_after:
+                    beyond |= Q(**{f"{path}__isnull": True})
+                same = Q(**{path: value})
+            after |= equal & beyond
+            equal &= same
+        return after
+
+    def _position_values(self, position: str) -> list:
+        """The cursor's values, each read as its field reads it; a cursor
+        written for another ordering, or by hand, is a 404."""
+        try:
+            values = json.loads(position)
+            if not isinstance(values, list) or len(values) != len(self.ordering):
+                raise ValueError
+            typed = []
+            for (_path, _descending, field), value in zip(self._fields(), values, strict=True):
+                if value is None and not field.null:
+                    raise ValueError
+                typed.append(None if value is None else field.to_python(value))
+            if not isinstance(values[-1], int) or not 0 < values[-1] <= MAX_ID:
+                raise ValueError
+        except (ValueError, TypeError, DjangoValidationError, FieldDoesNotExist):
+            raise NotFound(self.invalid_cursor_message) from None
+        return typed
+
+    def _get_position_from_instance(self, instance, ordering):
+        values = []
+        for path in (item.removeprefix("-") for item in self.ordering):
+            value = instance
+            for hop in path.split("__"):
+                value = getattr(value, hop) if value is not None else None
+            values.append(value if value is None or isinstance(value, (int, str)) else str(value))
+        return json.dumps(values, separators=(",", ":"))

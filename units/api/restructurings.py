@@ -4,7 +4,7 @@ reverse one with a reason. A unit another decision closed first is a 409."""
 
 from django.db.models import Count, Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -115,35 +115,61 @@ class RestructuringInput(serializers.Serializer):
         return kwargs
 
 
-PlanOutput = inline_serializer(
-    "RestructuringPlan",
-    {
-        "kind": serializers.CharField(),
-        "ceasing": serializers.ListField(child=serializers.DictField()),
-        "created": serializers.ListField(child=serializers.DictField()),
-        "target": serializers.DictField(allow_null=True),
-        "count_change": serializers.ListField(child=serializers.DictField()),
-    },
-)
+class RestructuringPlanUnitSerializer(serializers.Serializer):
+    """A unit the decision touches, as it stands."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    area = serializers.IntegerField(source="area_id")
+
+
+class RestructuringPlanNewUnitSerializer(serializers.Serializer):
+    """A unit the decision would create (no id yet)."""
+
+    name = serializers.CharField()
+    area = serializers.IntegerField(source="area_id")
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+
+
+class RestructuringPlanCountChangeSerializer(serializers.Serializer):
+    """How the count of service units of an area (and of each area above it)
+    would change."""
+
+    area = serializers.IntegerField(source="area.pk")
+    code = serializers.CharField(source="area.code")
+    name = serializers.CharField(source="area.name")
+    change = serializers.IntegerField()
+
+
+class RestructuringPlanSerializer(serializers.Serializer):
+    """What a decision would do, written nowhere (?dry_run=1): the units that
+    cease, those created, the target that takes over, the count change per area."""
+
+    kind = serializers.ChoiceField(choices=RestructuringKind.choices)
+    ceasing = RestructuringPlanUnitSerializer(many=True)
+    created = RestructuringPlanNewUnitSerializer(many=True)
+    target = RestructuringPlanUnitSerializer(allow_null=True)
+    count_change = RestructuringPlanCountChangeSerializer(many=True)
 
 
 def plan_data(plan) -> dict:
     """What a restructuring would do, for a dry run."""
-    unit = lambda u: {"id": u.pk, "name": u.name, "area": u.area_id}  # noqa: E731
-    return {
-        "kind": plan.kind,
-        "ceasing": [unit(u) for u in plan.ceasing],
-        "created": [
-            {"name": u.name, "area": u.area_id, "parent": u.parent_id}
-            for u in plan.results
-            if u.pk is None
-        ],
-        "target": unit(plan.target) if plan.target else None,
-        "count_change": [
-            {"area": area.pk, "code": area.code, "name": area.name, "change": change}
-            for area, change in plan.deltas()
-        ],
-    }
+    return RestructuringPlanSerializer(
+        {
+            "kind": plan.kind,
+            "ceasing": plan.ceasing,
+            "created": [unit for unit in plan.results if unit.pk is None],
+            "target": plan.target,
+            "count_change": [{"area": area, "change": change} for area, change in plan.deltas()],
+        }
+    ).data
+
+
+class DryRunInput(serializers.Serializer):
+    """?dry_run=1 (true, yes, on…): plan only. A value that is not a yes or a
+    no is a 400, never taken for a no (which writes)."""
+
+    dry_run = serializers.BooleanField(required=False, default=False)
 
 
 class ReverseInput(serializers.Serializer):
@@ -184,19 +210,32 @@ class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return RestructuringRowSerializer if self.action == "list" else RestructuringSerializer
 
+    def filter_queryset(self, queryset):
+        """`o` sorts; the id breaks its ties, so that no row moves between pages."""
+        queryset = super().filter_queryset(queryset)
+        ordering = [field for field in queryset.query.order_by if field not in ("id", "-id")]
+        return queryset.order_by(*ordering, "-id")
+
     @extend_schema(
         request=RestructuringInput,
-        parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Plan only")],
-        responses={201: RestructuringSerializer, 200: PlanOutput},
+        parameters=[
+            OpenApiParameter(
+                "dry_run", OpenApiTypes.BOOL, description="Plan only: nothing is written"
+            )
+        ],
+        responses={201: RestructuringSerializer, 200: RestructuringPlanSerializer},
     )
     def create(self, request, *args, **kwargs):
         """Apply a decision (201), or with ?dry_run=1 return what it would do
         (units that cease, units created, count change per area) without writing."""
         _check_may_write(request.user)
+        # A plain dict: from a QueryDict, an empty ?dry_run= would read as a no.
+        flags = DryRunInput(data=request.query_params.dict())
+        flags.is_valid(raise_exception=True)
         incoming = RestructuringInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         plan_kwargs = incoming.plan_kwargs()
-        if request.query_params.get("dry_run") in ("1", "true", "True"):
+        if flags.validated_data["dry_run"]:
             plan = restructuring_plan(**plan_kwargs)
             if not can_restructure(request.user, plan):
                 raise PermissionDenied

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -49,6 +49,29 @@ class SummaryTarget(serializers.Serializer):
     missing = serializers.CharField()
 
 
+class SummaryBar(serializers.Serializer):
+    """A bar of the waterfall: the base, a kind of change, what the registry
+    changed without a decision, now; `running` is the count after it."""
+
+    label = serializers.CharField(help_text="In the request's language")
+    value = serializers.IntegerField()
+    running = serializers.IntegerField()
+    kind = serializers.CharField(
+        allow_blank=True,
+        help_text="A restructuring's kind, `succession` (units handed to a successor "
+        "body), or empty for the base, the unrecorded changes and now",
+    )
+    decisions = serializers.CharField(
+        allow_null=True, help_text="The restructurings behind the bar (a relative URL), or null"
+    )
+
+
+class FigureSummary(serializers.Serializer):
+    head = SummaryHead()
+    waterfall = SummaryBar(many=True)
+    targets = SummaryTarget(many=True)
+
+
 def _int(params, name: str, default=None):
     if name not in params:
         return default
@@ -73,15 +96,12 @@ class FigureSummaryView(APIView):
             OpenApiParameter(name, OpenApiTypes.INT)
             for name in ("scope", "agency", "year", "base_year")
         ]
-        + [OpenApiParameter("sector", OpenApiTypes.STR)],
-        responses=inline_serializer(
-            "FigureSummary",
-            {
-                "head": SummaryHead(),
-                "waterfall": serializers.ListField(child=serializers.DictField()),
-                "targets": SummaryTarget(many=True),
-            },
-        ),
+        + [
+            OpenApiParameter(
+                "sector", OpenApiTypes.STR, description="A sector's code, or `*` for all"
+            )
+        ],
+        responses=FigureSummary,
     )
     def get(self, request):
         params = request.query_params
@@ -99,23 +119,21 @@ class FigureSummaryView(APIView):
         if sector not in {*Sector.values, "", ReductionFigure.ALL}:
             raise ValidationError({"sector": [_("Give a sector's code, or * for all.")]})
         data = dashboard(area=area, year=year, base_year=base_year, sector=sector)
-        head = data["head"]
         decisions = reverse("restructuring-list")
         where = {"agency": agency_id} if agency_id else ({"area": scope_id} if scope_id else {})
         window = {"effective_from": f"{base_year + 1}-01-01", "effective_to": f"{year}-12-31"}
-        return Response(
-            {
-                "head": SummaryHead(head).data,
-                "waterfall": [
-                    {
-                        "label": bar.label,
-                        "value": bar.value,
-                        "running": bar.running,
-                        "kind": bar.kind,
-                        "decisions": _link(decisions, bar.decisions_kind, where, window),
-                    }
-                    for bar in data["waterfall"]
-                ],
-                "targets": SummaryTarget(data["targets"], many=True).data,
-            }
-        )
+        summary = {
+            "head": data["head"],
+            "waterfall": [
+                {
+                    "label": bar.label,
+                    "value": bar.value,
+                    "running": bar.running,
+                    "kind": bar.kind,
+                    "decisions": _link(decisions, bar.decisions_kind, where, window),
+                }
+                for bar in data["waterfall"]
+            ],
+            "targets": data["targets"],
+        }
+        return Response(FigureSummary(summary).data)

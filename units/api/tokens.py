@@ -1,7 +1,7 @@
 """API tokens through the API: create one with your password (HTTP Basic) or
 your session, list yours, revoke one. The text is returned once."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
@@ -42,8 +42,18 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def get_queryset(self):
         return ApiToken.objects.filter(user=self.request.user)
 
-    @extend_schema(request=ApiTokenInput, responses={201: NewApiTokenSerializer})
+    @extend_schema(
+        request=ApiTokenInput,
+        responses={
+            201: NewApiTokenSerializer,
+            403: OpenApiResponse(description="Sent with a token: a token makes no tokens"),
+        },
+        # What it accepts: a token is authenticated, then refused (403).
+        auth=[{"basicAuth": []}, {"cookieAuth": []}],
+    )
     def create(self, request):
+        """A new token, its text shown this once: with your password (HTTP
+        Basic) or your session, never with a token (403)."""
         if isinstance(request.successful_authenticator, TokenAuthentication):
             # A token may not make more tokens: a leaked one would outlive its expiry.
             raise PermissionDenied

@@ -2,19 +2,19 @@
 decisions that made them (their lineage)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from ..filters import UnitFilter
+from ..filters import STATUS_ALL, STATUS_CLOSED, UnitFilter
 from ..models import AgencySuccession, Unit
 from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
 from ..selectors.units import unit_for_page
 from ..text import parse_id
-from .pagination import IdCursorPagination
+from .pagination import OrderedCursorPagination
 from .restructurings import RestructuringSerializer
 
 
@@ -80,15 +80,28 @@ class UnitDetailSerializer(UnitSerializer):
         fields = [*UnitSerializer.Meta.fields, "predecessors", "successors"]
 
 
+# Before issue 21 a closed unit's detail needed ?status=all; clients that still
+# send it are answered as without it (declared, so that it is not a surprise).
+STATUS_IGNORED = OpenApiParameter(
+    "status",
+    str,
+    enum=[STATUS_CLOSED, STATUS_ALL],
+    deprecated=True,
+    description="Ignored: a unit's detail answers whatever its status (it once "
+    "needed `status=all` for a closed unit).",
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[STATUS_IGNORED]))
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units with the pages' filters (area subtree through time, kind, level,
     sector, autonomy group, status, active_on, accent-free q), in the reader's
-    scope; a cursor keeps deep pages fast."""
+    scope, sorted by `o` (the id breaking ties); a cursor keeps deep pages fast."""
 
     queryset = Unit.objects.none()  # for the schema; get_queryset applies the scope
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
-    pagination_class = IdCursorPagination
+    pagination_class = OrderedCursorPagination
 
     def get_serializer_class(self):
         return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer

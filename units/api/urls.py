@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from .areas import AreaViewSet
 from .audit import AuditEntryViewSet
 from .figures import FigureViewSet, StaffingViewSet
+from .openapi import SCHEMA_LANGUAGE
 from .recompute_runs import RecomputeRunViewSet
 from .restructurings import RestructuringViewSet
 from .summary import FigureSummaryView
@@ -33,6 +34,16 @@ DOCS = csp_update({"style-src": [SWAGGER_STYLE]})(
 )
 
 
+class SchemaView(SpectacularAPIView):
+    """The schema, in English whatever the request asks (units/api/openapi.py),
+    and labelled so."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Language"] = SCHEMA_LANGUAGE
+        return response
+
+
 def urlpatterns_with(*registrations):
     """The API's URLs with other apps' resources registered on the same router
     (supervision's, added by the project's urls: units never imports it)."""
@@ -41,6 +52,6 @@ def urlpatterns_with(*registrations):
     return [
         path("api/v1/figures/summary/", FigureSummaryView.as_view(), name="figure-summary"),
         path("api/v1/", include(router.urls)),
-        path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("api/schema/", SchemaView.as_view(), name="schema"),
         path("api/docs/", DOCS, name="api-docs"),
     ]
