@@ -105,27 +105,32 @@ class OrderedCursorPagination(IdCursorPagination):
         return cursor
 
     def _fields(self):
-        """(path, descending, model field) of each ordering field, the id last."""
+        """(path, descending, model field, may be empty) of each ordering field,
+        the id last."""
         for item in self.ordering:
             path = item.removeprefix("-")
             model, *hops, name = [self.model, *path.split("__")]
+            empty = False
             for hop in hops:
-                model = model._meta.get_field(hop).related_model
-            yield path, item.startswith("-"), model._meta.get_field(name)
+                relation = model._meta.get_field(hop)
+                model, empty = relation.related_model, empty or relation.null
+            field = model._meta.get_field(name)
+            yield path, item.startswith("-"), field, empty or field.null
 
     def _order_by(self, reverse: bool) -> list:
-        # Empty values last going forward, so first going back.
-        nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
-        return [
-            F(path).desc(**nulls) if descending != reverse else F(path).asc(**nulls)
-            for path, descending, _field in self._fields()
-        ]
+        order = []
+        for path, descending, _field, empty in self._fields():
+            # Empty values last going forward, so first going back (said only
+            # where a field may be empty: the others keep their indexes' order).
+            nulls = {"nulls_first" if reverse else "nulls_last": True} if empty else {}
+            order.append(F(path).desc(**nulls) if descending != reverse else F(path).asc(**nulls))
+        return order
 
     def _after(self, values: list, reverse: bool) -> Q:
         """The rows strictly after the position in the (possibly reversed)
         order: for each field, the earlier fields equal and this one after."""
         after, equal = Q(pk__in=[]), Q()
-        for (path, descending, _field), value in zip(self._fields(), values, strict=True):
+        for (path, descending, _field, empty), value in zip(self._fields(), values, strict=True):
             nulls_after = not reverse  # empty values come last going forward
             if value is None:
                 beyond = Q(pk__in=[]) if nulls_after else Q(**{f"{path}__isnull": False})
@@ -133,7 +138,7 @@ class OrderedCursorPagination(IdCursorPagination):
             else:
                 lookup = "lt" if descending != reverse else "gt"
                 beyond = Q(**{f"{path}__{lookup}": value})
-                if nulls_after:
+                if nulls_after and empty:
                     beyond |= Q(**{f"{path}__isnull": True})
                 same = Q(**{path: value})
             after |= equal & beyond
@@ -148,10 +153,19 @@ class OrderedCursorPagination(IdCursorPagination):
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
             typed = []
-            for (_path, _descending, field), value in zip(self._fields(), values, strict=True):
-                if value is None and not field.null:
+            for (_path, _descending, field, empty), value in zip(
+                self._fields(), values, strict=True
+            ):
+                if value is None and not empty:
                     raise ValueError
-                typed.append(None if value is None else field.to_python(value))
+                value = None if value is None else field.to_python(value)
+                # What the database would refuse (a 500): NUL in text, an
+                # integer past 64 bits.
+                if isinstance(value, str) and "\x00" in value:
+                    raise ValueError
+                if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+                    raise ValueError
+                typed.append(value)
             if not isinstance(values[-1], int) or not 0 < values[-1] <= MAX_ID:
                 raise ValueError
         except (ValueError, TypeError, DjangoValidationError, FieldDoesNotExist):

@@ -3,7 +3,10 @@ value the schema advertises works, ties (blank codes, equal names) are
 neither skipped nor repeated across a page boundary, empty dates come last in
 both directions, and the `previous` links walk the same order back."""
 
+import base64
 import datetime as dt
+import json
+from urllib.parse import urlencode
 
 import pytest
 
@@ -103,3 +106,22 @@ def test_a_cursor_of_another_order_is_a_404_not_a_500(client, official, units):
 def test_an_unknown_order_is_a_400(client, official, units):
     client.force_login(official)
     assert client.get(URL, {"o": "salary"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("o", "position"),
+    [
+        ("name", ["\u0000", 1]),
+        ("autonomy_group", [10**30, 1]),
+        ("closed_on", ["not a date", 1]),
+        ("code", [None, 1]),
+        ("name", [1]),
+        ("name", ["a", 10**30]),
+        ("name", "not json"),
+    ],
+)
+def test_a_crafted_position_is_a_404_not_a_500(client, official, units, o, position):
+    client.force_login(official)
+    text = position if isinstance(position, str) else json.dumps(position)
+    cursor = base64.b64encode(urlencode({"p": text}).encode()).decode()
+    assert client.get(URL, {"o": o, "cursor": cursor}).status_code == 404
