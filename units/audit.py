@@ -1,5 +1,6 @@
 """The audit log: JSON snapshots of a row, one entry per change written in the
-transaction of the change, and the words the activity log shows for each action."""
+transaction of the change at the end of the log's hash chain (`audit_chain`),
+and the words the activity log shows for each action."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reformwatch.middleware import current_request_id
 
+from .audit_chain import chain_append
 from .models import Area, AuditEntry, AuditLink, Unit, User
 
 # Never copied into the log, whatever the model.
@@ -118,10 +120,20 @@ def audit_rows(
 
 
 def audit_save(entry: AuditEntry, links: list[AuditLink]) -> AuditEntry:
-    """Save an entry built by `audit_rows` and its links (two statements)."""
-    entry.save()
-    AuditLink.objects.bulk_create(links)  # each link's entry id is read from `entry` here
+    """Save an entry built by `audit_rows` at the end of the chain, and its links."""
+    audit_save_all([(entry, links)])
     return entry
+
+
+def audit_save_all(
+    built: list[tuple[AuditEntry, list[AuditLink]]], *, batch_size: int | None = None
+) -> None:
+    """Save entries built by `audit_rows` at the end of the chain, in their
+    order, and their links: a bulk loader's many as one change's one."""
+    chain_append([entry for entry, _links in built], batch_size=batch_size)
+    # Each link reads its entry's id from the entry it holds, saved just above.
+    links = [link for _entry, entry_links in built for link in entry_links]
+    AuditLink.objects.bulk_create(links, batch_size=batch_size)
 
 
 def audit_record(
@@ -149,7 +161,7 @@ def audit_bulk(
     """One entry for a bulk write that concerns no single row (a registry load,
     a generated dataset): what ran and what it changed."""
     entry = _entry(actor, action, object_type, "", label, None, after)
-    entry.save()
+    chain_append([entry])
     return entry
 
 

@@ -6,6 +6,7 @@ links, and the recompute marks of every area and year the decisions touched."""
 
 from django.db import transaction
 
+from ..audit import audit_save_all
 from ..models import (
     AgencySuccession,
     AuditEntry,
@@ -80,15 +81,13 @@ def _prepare(units: list[Unit]) -> None:
 
 def write_audit(decisions: list[DecisionRows], actor: User) -> int:
     """One audit entry per decision with its links, as the service writes them
-    (`restructuring_audit_rows`), in two bulk statements."""
+    (`restructuring_audit_rows`), in bulk at the end of the hash chain, in the
+    decisions' order (one lock and one move of the chain's head)."""
     built = [
         restructuring_audit_rows(restructuring=rows.restructuring, links=rows.links, actor=actor)
         for rows in decisions
     ]
-    AuditEntry.objects.bulk_create([entry for entry, _links in built], batch_size=BATCH)
-    # Each link reads its entry's id from the entry it holds, saved just above.
-    links = [link for _entry, entry_links in built for link in entry_links]
-    AuditLink.objects.bulk_create(links, batch_size=BATCH)
+    audit_save_all(built, batch_size=BATCH)
     return len(built)
 
 

@@ -3,7 +3,7 @@ bookkeeping, staffing, accounts and the audit log."""
 
 from .accounts import User
 from .areas import Area, AreaLineage
-from .audit import AuditEntry, AuditLink, Heartbeat
+from .audit import AuditChainHead, AuditEntry, AuditLink, Heartbeat
 from .figures import (
     AgencyCover,
     AreaCover,
@@ -24,6 +24,7 @@ __all__ = [
     "Area",
     "AreaCover",
     "AreaLineage",
+    "AuditChainHead",
     "AuditEntry",
     "AuditLink",
     "Heartbeat",
