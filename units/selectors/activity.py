@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from ..models import AuditEntry, Unit, User
+from ..models import AuditChainHead, AuditEntry, Unit, User
 from ..scope import visible_audit
 from ..text import clean_text
 
@@ -29,6 +29,11 @@ def activity(*, user: User, params) -> QuerySet[AuditEntry]:
 def last_entry_id() -> str:
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     return f"audit{last or 0}"
+
+
+def audit_head() -> AuditChainHead | None:
+    """The end of the audit log's hash chain (one row), None before any entry."""
+    return AuditChainHead.objects.filter(pk=1, count__gt=0).first()
 
 
 def unit_history(unit: Unit, *, limit: int = 30) -> list[AuditEntry]:

@@ -8,6 +8,7 @@ from django.utils.formats import get_format
 
 from ..audit import action_label
 from ..choices import RestructuringKind, StaffingCategory
+from ..selectors.activity import audit_head
 
 register = template.Library()
 
@@ -31,6 +32,13 @@ def sort_state(context, field: str) -> str:
     if current == f"-{field}":
         return "descending"
     return "none"
+
+
+@register.inclusion_tag("units/_audit_head.html")
+def audit_chain_head(*, admin: bool = False) -> dict:
+    """The audit log's head hash for readers to note (one query): the public
+    page's line, and for admins the last entry and the command that checks it."""
+    return {"head": audit_head(), "admin": admin}
 
 
 @register.filter
