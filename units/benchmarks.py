@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
 
-from . import benchmarks_api, benchmarks_figures, benchmarks_live
+from . import benchmarks_api, benchmarks_audit, benchmarks_figures, benchmarks_live
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
@@ -104,6 +104,7 @@ def run(bench) -> None:
     # Every decision of the country (issue 21: 115 queries and 7.4-8 s before).
     bench.download("export.restructurings_csv", official, "/restructurings/export.csv")
     apply_one(bench, today)
+    benchmarks_audit.audit_chain(bench, bench_user("bench-admin", Role.ADMIN))
     area_changes_one_province(bench)
     staffing_import(bench, today)
     benchmarks_figures.recompute_figures(bench)

@@ -79,6 +79,8 @@ def test_seed_national_then_benchmark():
     # Every audit entry of the run names the run.
     (run_id,) = set(AuditEntry.objects.values_list("request_id", flat=True))
     assert run_id.startswith("seed_national-7-")
+    # The bulk entries are chained as the services chain theirs (issue 22).
+    assert f"{AuditEntry.objects.count()} entries match" in run("audit_verify")
 
     report = run("benchmark", repeat=1)
     figures = dict(re.findall(r"^BENCH (\S+) ([\d.]+) ", report, flags=re.M))
@@ -93,3 +95,6 @@ def test_seed_national_then_benchmark():
     assert float(figures["restructuring_apply.p50"]) > 0
     # Writes were rolled back.
     assert not Restructuring.objects.filter(decision_number="1/QĐ-BENCH").exists()
+    assert float(figures["audit_verify.rows_per_s"]) > 0
+    assert float(figures["audit_record.p50"]) > 0
+    assert f"{AuditEntry.objects.count()} entries match" in run("audit_verify")
