@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from units.audit import audit_bulk
+from units.audit import audit_bulk, audit_rows, audit_save_all
 from units.audit_chain import GENESIS, chain_existing, entry_hash, own_values
 from units.choices import Role
 from units.models import AuditChainHead, AuditEntry, AuditLink
@@ -76,6 +76,23 @@ def test_it_chains_every_entry_to_the_one_before(unit, clerk):
     assert (head.last_id, head.last_hash) == (entries[-1].id, entries[-1].hash)
     assert head.count == len(entries) == 3
     assert head.last_at == entries[-1].at
+
+
+def test_a_bulk_write_chains_its_batch_in_order(unit, clerk):
+    """The national generator's way: many entries, one lock, inserts in batches."""
+    built = [
+        audit_rows(
+            unit, actor=clerk, action="unit.update", before=None, after={"i": i}, units=[unit]
+        )
+        for i in range(7)
+    ]
+    audit_save_all(built, batch_size=3)
+    saved = list(AuditEntry.objects.order_by("id"))[-7:]
+    assert [e.after["i"] for e in saved] == list(range(7))
+    assert [e.pk for e in saved] == [entry.pk for entry, _links in built]
+    assert AuditLink.objects.filter(entry__in=saved, unit=unit).count() == 7
+    assert AuditChainHead.objects.get().last_hash == saved[-1].hash
+    audit_verify()
 
 
 def test_audit_verify_passes_and_prints_the_count_and_head(entries):
