@@ -85,7 +85,8 @@ def chain_lock() -> AuditChainHead:
 def chain_append(entries: Sequence[AuditEntry], *, batch_size: int | None = None) -> None:
     """Insert unsaved entries at the end of the chain, in their order: under the
     head's lock, stamped with the time, each hashed with the one before, then
-    the head moved once (four statements for one entry, whatever the batch)."""
+    the head moved once (three statements for one entry: the lock, the insert,
+    the head's move)."""
     if not entries:
         return
     with transaction.atomic(savepoint=False):
@@ -188,28 +189,24 @@ def verify(
     """Recompute the chain in id order (from `since_id`, trusting the stored hash
     of the entry before it) up to the first entry that no longer matches, then
     check the head row against the last entry. `expect`: hashes noted earlier
-    (the head a reader copied) that must still be in the chain."""
+    (the head a reader copied) that must still be in the chain. Entries written
+    while it runs are checked too (the head is read after the entries)."""
     verdict, wanted = Verdict(), {h.strip().lower() for h in expect}
-    entries = AuditEntry.objects.all()
-    after_id = None
     if since_id is not None:
-        before = entries.filter(id__lt=since_id).order_by("-id").values("id", "hash").first()
+        before = AuditEntry.objects.filter(id__lt=since_id).order_by("-id")
+        before = before.values("id", "hash").first()
         if before:
-            after_id = verdict.last_id = before["id"]
-            verdict.last_hash = before["hash"]
-    rows = entries.values("id", "prev_hash", "hash", *FIELDS)
-    for row in in_id_order(rows, after_id=after_id, chunk=chunk):
-        if row["prev_hash"] != verdict.last_hash:
-            verdict.broken, verdict.reason = row, _unlinked(verdict.last_id)
+            verdict.last_id, verdict.last_hash = before["id"], before["hash"]
+    while True:
+        read = _walk(verdict, wanted, chunk)
+        if not verdict.ok:
             return verdict
-        if entry_hash(row, verdict.last_hash) != row["hash"]:
-            verdict.broken = row
-            verdict.reason = "its content no longer matches its hash: changed after it was written"
-            return verdict
-        wanted.discard(row["hash"])
-        verdict.count += 1
-        verdict.last_id, verdict.last_hash = row["id"], row["hash"]
-    _check_head(verdict, whole=since_id is None)
+        head = AuditChainHead.objects.filter(pk=1).first()
+        # Past what was read: committed since (the head moves with its entries);
+        # unless nothing more was there to read, which _check_head reports.
+        if not read or head is None or (head.last_id or 0) <= (verdict.last_id or 0):
+            break
+    _check_head(verdict, head, whole=since_id is None)
     verdict.missing = sorted(wanted)
     if verdict.missing and verdict.ok:
         verdict.reason = (
@@ -217,6 +214,26 @@ def verify(
             " it was rewritten, or it was noted from another database"
         )
     return verdict
+
+
+def _walk(verdict: Verdict, wanted: set[str], chunk: int) -> int:
+    """Check the entries after the verdict's last, up to the first that does not
+    match; how many were read."""
+    rows = AuditEntry.objects.values("id", "prev_hash", "hash", *FIELDS)
+    read = 0
+    for row in in_id_order(rows, after_id=verdict.last_id, chunk=chunk):
+        read += 1
+        if row["prev_hash"] != verdict.last_hash:
+            verdict.broken, verdict.reason = row, _unlinked(verdict.last_id)
+            break
+        if entry_hash(row, verdict.last_hash) != row["hash"]:
+            verdict.broken = row
+            verdict.reason = "its content no longer matches its hash: changed after it was written"
+            break
+        wanted.discard(row["hash"])
+        verdict.count += 1
+        verdict.last_id, verdict.last_hash = row["id"], row["hash"]
+    return read
 
 
 def _unlinked(before_id: int | None) -> str:
@@ -228,10 +245,9 @@ def _unlinked(before_id: int | None) -> str:
     )
 
 
-def _check_head(verdict: Verdict, *, whole: bool) -> None:
+def _check_head(verdict: Verdict, head: AuditChainHead | None, *, whole: bool) -> None:
     """The head row must name the last entry (else entries at the end were
     removed, or written around the chain) and, checked whole, count them all."""
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
         if verdict.last_id is not None:
             verdict.reason = "the chain's head row is missing"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from units import audit_chain
 from units.audit import audit_bulk, audit_rows, audit_save_all
 from units.audit_chain import GENESIS, chain_existing, entry_hash, own_values
 from units.choices import Role
@@ -149,6 +150,23 @@ def test_a_rewritten_history_is_found_by_a_head_noted_before(entries):
     audit_verify()
     with pytest.raises(CommandError, match=f"the chain does not contain {noted}"):
         audit_verify("--expect", noted)
+
+
+def test_entries_written_during_a_check_are_checked_too(entries, monkeypatch):
+    """An entry committed after the last page was read but before the head was:
+    read and checked, not taken for entries written around the chain."""
+    walk, reads = audit_chain._walk, []
+
+    def walk_then_write(verdict, wanted, chunk):
+        reads.append(walk(verdict, wanted, chunk))
+        if len(reads) == 1:
+            write(1)
+        return reads[-1]
+
+    monkeypatch.setattr(audit_chain, "_walk", walk_then_write)
+    verdict = audit_chain.verify()
+    assert verdict.ok, verdict.reason
+    assert reads == [len(entries), 1] and verdict.count == len(entries) + 1
 
 
 def test_since_id_checks_from_that_entry_on(entries):
