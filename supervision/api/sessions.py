@@ -90,6 +90,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "findings",
             "deadlines",
         ]
+        # Answers only: read-only, so that no column's database bounds reach the
+        # schema (they differ between SQLite and PostgreSQL).
+        read_only_fields = fields
 
     @extend_schema_field(StepDeadlineSerializer(many=True))
     def get_deadlines(self, session):

@@ -143,6 +143,9 @@ class ReductionFigureSerializer(serializers.ModelSerializer):
             "staff_actual",
             "staff_vacancy",
         ]
+        # Answers only: read-only, so that no column's database bounds reach the
+        # schema (they differ between SQLite and PostgreSQL).
+        read_only_fields = fields
 
 
 # Conditional requests: the validators sent back, and those the answer carries

@@ -24,6 +24,9 @@ class RecomputeRunSerializer(serializers.ModelSerializer):
             "finished_at",
             "error",
         ]
+        # Answers only: read-only, so that no column's database bounds reach the
+        # schema (they differ between SQLite and PostgreSQL).
+        read_only_fields = fields
 
 
 class RecomputeRunViewSet(viewsets.ReadOnlyModelViewSet):

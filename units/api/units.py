@@ -63,6 +63,9 @@ class UnitSerializer(serializers.ModelSerializer):
             "closed_on",
             "closed_by",
         ]
+        # Answers only: read-only, so that no column's database bounds reach the
+        # schema (they differ between SQLite and PostgreSQL).
+        read_only_fields = fields
 
 
 class UnitDetailSerializer(UnitSerializer):
