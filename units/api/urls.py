@@ -1,8 +1,11 @@
 """/api/v1/: the resources of both apps, the schema and its documentation."""
 
 from csp.decorators import csp_update
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from .areas import AreaViewSet
@@ -34,9 +37,28 @@ DOCS = csp_update({"style-src": [SWAGGER_STYLE]})(
 )
 
 
+SCHEMAS: dict = {}  # by API version: generated once per process
+
+
+@receiver(setting_changed)
+def _forget_schemas(**kwargs):
+    SCHEMAS.clear()
+
+
 class SchemaView(SpectacularAPIView):
     """The schema, in English whatever the request asks (units/api/openapi.py),
-    and labelled so."""
+    and labelled so. It depends on the code alone (not on the reader, the
+    language or the database), and generating it costs seconds: it is
+    generated once per process."""
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        if version not in SCHEMAS:
+            SCHEMAS[version] = super()._get_schema_response(request).data
+        filename = self._get_filename(request, version)
+        return Response(
+            SCHEMAS[version], headers={"Content-Disposition": f'inline; filename="{filename}"'}
+        )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -209,3 +209,24 @@ def test_the_dry_run_plan_matches_its_schema(spec, client, clerk, pair):  # noqa
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/RestructuringPlan"
     }
+
+
+def test_the_schema_is_generated_once_per_process(client, monkeypatch):
+    """Generating it costs seconds: the second reader, in any language and
+    format, is served what the first one caused (it depends on the code alone)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from units.api.urls import SCHEMAS
+
+    SCHEMAS.clear()
+    calls = []
+    generate = SchemaGenerator.get_schema
+    monkeypatch.setattr(
+        SchemaGenerator, "get_schema", lambda self, **kw: calls.append(1) or generate(self, **kw)
+    )
+    first = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="vi")
+    again = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en")
+    as_json = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert first.status_code == again.status_code == as_json.status_code == 200
+    assert first.content == again.content and as_json.json()["info"]["title"] == "ReformWatch API"
+    assert len(calls) == 1
