@@ -97,4 +97,8 @@ def test_seed_national_then_benchmark():
     assert not Restructuring.objects.filter(decision_number="1/QĐ-BENCH").exists()
     assert float(figures["audit_verify.rows_per_s"]) > 0
     assert float(figures["audit_record.p50"]) > 0
+    # The API's ordered cursor and the schema (generated once: a cached read).
+    for name in ("api.units_by_name", "api.units_by_name_next", "api.schema"):
+        assert 0 < float(figures[f"{name}.p95"]), name
+    assert float(figures["api.schema.p50"]) * 5 < float(figures["api.schema.cold"])
     assert f"{AuditEntry.objects.count()} entries match" in run("audit_verify")
