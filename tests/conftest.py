@@ -17,6 +17,8 @@ from django.utils import translation
 from reformwatch.celery import app
 from tests.demo_data import DemoData, depth
 from tests.factories import AgencyFactory, DistrictFactory, ServiceUnitFactory, UserFactory
+from tests.live_demo import demo_tables, live_demo  # noqa: F401 (fixtures for every test)
+from units import versions
 from units.choices import Role
 
 DEMO: DemoData | None = None
@@ -218,6 +220,8 @@ def default_language():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Cached reads are keyed by version counters that move on commit; tests roll
-    back instead, so each starts with an empty cache."""
+    back instead, so each starts with an empty cache, and with the counters'
+    flags of a process whose cache never failed (units/versions.py)."""
     cache.clear()
+    versions._owed, versions._down_until = False, 0.0
     yield

@@ -19,7 +19,6 @@ import pytest
 import yaml
 from django.utils import timezone
 
-from tests.browser.conftest import demo_tables, live_demo  # noqa: F401 (the committed demo)
 from tests.units.api.test_schema_file import SCHEMA
 from units.models import Restructuring
 
