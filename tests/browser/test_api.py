@@ -1,5 +1,7 @@
 """The API's page journey in Chromium: a clerk creates a token (shown once),
-uses it, revokes it; the interactive documentation loads under the strict CSP."""
+uses it, revokes it; the interactive documentation loads under the strict CSP,
+and, tried on a unit that does not exist, shows the
+problem details the API answers."""
 
 from django.test import Client
 from playwright.sync_api import expect
@@ -30,4 +32,13 @@ def test_a_clerk_creates_uses_and_revokes_a_token(page, shot):
     expect(page.locator(".swagger-ui .title")).to_contain_text("ReformWatch API")
     expect(page.locator(".apidocs-bar a").first).to_have_attribute("href", "/")
     shot(page, "docs")
-    assert errors == []
+    operation = page.locator("[id$='-v1_units_retrieve']")
+    operation.locator(".opblock-summary").click()
+    operation.locator(".try-out__btn").click()
+    operation.locator("input[placeholder='id']").fill("999999999")
+    operation.locator(".execute").click()
+    answer = operation.locator(".live-responses-table")
+    expect(answer).to_contain_text("application/problem+json")
+    expect(answer).to_contain_text('"status": 404')
+    shot(page, "docs-problem")
+    assert errors == [] or all("404" in error for error in errors)
