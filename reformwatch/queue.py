@@ -28,7 +28,19 @@ def enqueue(name: str, *args) -> None:
 
 def enqueue_on_commit(name: str, *args) -> None:
     """`enqueue` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(functools.partial(enqueue, name, *args))
+
+    def send():  # not a partial: a robust on_commit logs its callback's __qualname__
+        enqueue(name, *args)
+
+    after_commit(send)
+
+
+def after_commit(func) -> None:
+    """`func` once the current transaction commits. Where tasks go to a broker,
+    an error in it is logged, never raised: the change has committed (Django's
+    robust on_commit). Where tasks are eager (the embedded mode) the task runs
+    in `func` and its error is raised, as before."""
+    transaction.on_commit(func, robust=not app.conf.task_always_eager)
 
 
 @functools.cache

@@ -151,14 +151,28 @@ else:
         )
     }
 
+# How long one Redis command may take (cache and broker) before it counts as a
+# failure: far above a healthy Redis's milliseconds, and what a hung one costs.
+REDIS_TIMEOUT = envint("REDIS_TIMEOUT_MS", 250) / 1000
 if REDIS_URL:
+    # Redis is an accelerator (DESIGN §6): django-redis's IGNORE_EXCEPTIONS makes
+    # a cache that cannot be reached read as a miss and write as a no-op (each
+    # logged, see LOGGING), and short timeouts make a dead or hung Redis cost
+    # milliseconds a command, not the request.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "reformwatch",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "reformwatch.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -199,8 +213,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 # Sessions end after this much idle time (activity renews them; see
 # reformwatch.middleware.SessionIdleMiddleware).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 8 * 3600)
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database in both modes, never in the cache: a Redis that is
+# down or comes back with old data can neither sign everyone out nor bring back
+# a session that was signed out meanwhile.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -222,6 +238,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "reformwatch.views.login_locked_out"
+# Failures and lockouts in the database (axes' default, said here): they hold
+# whether or not the cache can be reached.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "reformwatch.client_ip.client_ip"
 AXES_VERBOSE = False
 # Behind a reverse proxy every request comes from the proxy: name the header it
@@ -257,8 +276,23 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"units.tasks.figures_recompute": {"queue": "figures"}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker that is down must not hang a web request for long.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# A broker that is down must not hang a web request for long: a send is tried
+# twice at once, each connection and command within REDIS_TIMEOUT (without a
+# socket timeout a hung Redis held the request forever). Refused, it costs a few
+# milliseconds; hung, a few timeouts (0.8 s). The sweeper catches up (DESIGN §5).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 HEARTBEAT_SECONDS = envint("HEARTBEAT_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
@@ -289,7 +323,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"expected": {"()": "reformwatch.log_filters.ExpectedClientErrors"}},
+    "filters": {
+        "expected": {"()": "reformwatch.log_filters.ExpectedClientErrors"},
+        "once_per_minute": {"()": "reformwatch.log_filters.OncePerMinute"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -304,6 +341,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django-axes logs every login at INFO; lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # The cache commands django-redis ignored (Redis unreachable): a minute's
+        # first, then a count.
+        "reformwatch.cache": {"filters": ["once_per_minute"]},
         # Eager tasks (the embedded mode) would log a line each: load_demo
         # printed 99 of them. A worker logs its tasks itself.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reformwatch import views
+from reformwatch import health, views
 from supervision.api import (
     NotificationViewSet,
     PlanViewSet,
@@ -14,7 +14,7 @@ from units.api.urls import urlpatterns_with
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

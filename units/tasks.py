@@ -5,6 +5,7 @@ from celery import shared_task
 from .services.recompute import recompute
 from .services.staffing_import import imports_forget_stale
 from .services.system import heartbeat_record
+from .versions import versions_settle
 
 
 @shared_task(ignore_result=True)
@@ -23,5 +24,8 @@ def staffing_imports_cleanup() -> None:
 def figures_recompute(trigger: str = "write", everything: bool = False) -> None:
     """Recompute the scopes × years the outbox marks as stale: enqueued when a
     change commits, and run by beat as a sweep for marks whose enqueue was lost
-    (the broker down at commit time); everything when an admin asks."""
+    (the broker down at commit time); everything when an admin asks. The
+    sweep also bumps the cache versions owed while Redis was away."""
+    if trigger == "schedule":
+        versions_settle()
     recompute(trigger=trigger, everything=everything)

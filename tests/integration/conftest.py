@@ -12,10 +12,11 @@ from units.benchmarks_live import celery_worker
 from units.services.recompute import recompute
 
 
-def start_worker(*options: str, **queues) -> subprocess.Popen:
+def start_worker(*options: str, redis_url: str = "", **queues) -> subprocess.Popen:
+    """A worker on the test database (and on `redis_url` instead of REDIS_URL)."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url, **({"REDIS_URL": redis_url} if redis_url else {})}
     return celery_worker(
         "--loglevel=INFO",
         "--without-heartbeat",

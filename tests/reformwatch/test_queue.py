@@ -9,6 +9,8 @@ import sys
 import pytest
 from kombu.exceptions import OperationalError
 
+from reformwatch.celery import app
+from reformwatch.log_filters import OncePerMinute
 from reformwatch.queue import enqueue, enqueue_on_commit
 from units import tasks
 from units.models import Heartbeat
@@ -55,3 +57,55 @@ def test_a_broker_that_is_down_is_logged_not_raised(monkeypatch, caplog):
 def test_a_wrong_name_fails_loudly():
     with pytest.raises(KeyError):
         enqueue("units.tasks.no_such_task")
+
+
+def test_where_tasks_go_to_a_broker_an_error_at_commit_is_logged_not_raised(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """Issue 22: any failure to send (not only kombu's OperationalError) after
+    the commit turned the committed write into a 500."""
+
+    def hung(*args, **kwargs):
+        raise TimeoutError("Timeout reading from socket")
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # as in production
+    monkeypatch.setattr(tasks.heartbeat, "delay", hung)
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            enqueue_on_commit("units.tasks.heartbeat")
+    finally:
+        app.conf.task_always_eager = eager
+    assert len(callbacks) == 1
+    assert "Timeout reading from socket" in caplog.text
+
+
+def test_where_tasks_are_eager_their_error_at_commit_is_raised(
+    eager_tasks, monkeypatch, django_capture_on_commit_callbacks
+):
+    def failing(*args, **kwargs):
+        raise RuntimeError("the task failed")
+
+    monkeypatch.setattr(tasks.heartbeat, "delay", failing)
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enqueue_on_commit("units.tasks.heartbeat")
+
+
+def test_ignored_cache_errors_are_logged_once_a_minute_with_a_count():
+    records = []
+    logger = logging.getLogger("tests.once")
+    logger.addFilter(OncePerMinute())
+    logger.addHandler(handler := logging.Handler())
+    handler.emit = records.append
+    try:
+        for _ in range(5):
+            logger.error("Exception ignored")
+        assert [r.getMessage() for r in records] == ["Exception ignored"]
+        logger.filters[0].last.clear()  # a minute later
+        logger.error("Exception ignored")
+        assert records[-1].getMessage() == "Exception ignored (4 more since the last one)"
+    finally:
+        logger.removeHandler(handler)

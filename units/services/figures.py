@@ -7,10 +7,9 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reformwatch.queue import enqueue
+from reformwatch.queue import after_commit, enqueue
 
 from ..audit import audit_bulk
 from ..models import Area, RecomputeMark, Unit, User
@@ -63,7 +62,7 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date, covers: bool = 
         unique_fields=["area", "year"],
         update_fields=["marked_at"],
     )
-    transaction.on_commit(_request_recompute)
+    after_commit(_request_recompute)
 
 
 def _request_recompute(everything: bool = False) -> None:
@@ -71,11 +70,12 @@ def _request_recompute(everything: bool = False) -> None:
     flag is up until a run starts and takes the marks), a write's marks wait for
     it; an admin's full run likewise. If the broker cannot be reached the change
     stands and the marks wait for the sweeper (DESIGN §5); a cache that cannot
-    be read enqueues anyway."""
+    be read enqueues anyway (django-redis answers None then)."""
     try:
-        first = cache.add(FULL_QUEUED if everything else RECOMPUTE_QUEUED, True, QUEUED_FOR)
+        added = cache.add(FULL_QUEUED if everything else RECOMPUTE_QUEUED, True, QUEUED_FOR)
     except Exception:  # the cache is an accelerator: an error reads as a miss
-        first = True
+        added = None
+    first = added is not False
     if first:
         enqueue(FIGURES_RECOMPUTE, *(("manual", True) if everything else ("write",)))
 
@@ -100,4 +100,4 @@ def figures_recompute_all(*, actor: User) -> None:
         label=str(_("Full recompute of the figures")),
         after={},
     )
-    transaction.on_commit(lambda: _request_recompute(everything=True))
+    after_commit(lambda: _request_recompute(everything=True))
