@@ -369,6 +369,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "units.api.pagination.PagePagination",
     # JSON only: the browsable HTML API would be an undocumented second surface.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "units.api.negotiation.JsonFallbackNegotiation",
     # JSON bodies only: the API takes no file, and a form's flat fields cannot
     # carry its nested bodies (a form-encoded body is a 415).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
 
+from units.api.fields import AnswerSerializer
+
 from ..filters import SessionFilter
 from ..forms.sessions import session_initial
 from ..models import Finding, LegalRule, Recommendation, Session, WorkingSession
@@ -59,7 +61,7 @@ class StepDeadlineSerializer(serializers.Serializer):
     state = serializers.CharField()
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(AnswerSerializer):
     body_name = serializers.CharField(source="body.name", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
@@ -90,9 +92,6 @@ class SessionSerializer(serializers.ModelSerializer):
             "findings",
             "deadlines",
         ]
-        # Answers only: read-only, so that no column's database bounds reach the
-        # schema (they differ between SQLite and PostgreSQL).
-        read_only_fields = fields
 
     @extend_schema_field(StepDeadlineSerializer(many=True))
     def get_deadlines(self, session):

@@ -144,6 +144,8 @@ class ProblemHandler(ExceptionHandler):
             return exceptions.PermissionDenied(exc.args[0] if exc.args else None)
         if isinstance(exc, Http404):  # Django's words ("No Unit matches…") are not ours
             return exceptions.NotFound()
+        if isinstance(exc, exceptions.ParseError):  # not the JSON parser's English words
+            return exceptions.ParseError(_("The body is not valid JSON."))
         return exc
 
     def _validation(self, exc: DjangoValidationError) -> exceptions.APIException:
@@ -176,6 +178,12 @@ class ProblemHandler(ExceptionHandler):
             # Always said (a throttle may not know when): the rates are per minute.
             headers.setdefault("Retry-After", str(60 if exc.wait is None else int(exc.wait)))
         return headers
+
+    def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
+        """Logged in English whatever the reader's language (the body keeps it)."""
+        logged = exceptions.APIException(HTTPStatus(exc.status_code).phrase)
+        logged.status_code = exc.status_code
+        super().report_exception(logged, response)
 
     def get_response(self, exc: exceptions.APIException, data: dict) -> Response:
         return Response(

@@ -1,6 +1,7 @@
 """Fields the API's inputs and outputs share: every id a client sends, every
 date a record is dated by, every percentage it reads."""
 
+from django.db import models
 from rest_framework import serializers
 
 from ..models.registry import plausible_decision_date
@@ -31,3 +32,20 @@ def percent_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=12, decimal_places=2, coerce_to_string=True, read_only=True, **kwargs
     )
+
+
+# A model's row as an answer only: every listed field read-only, so that no
+# column's database bounds reach the schema (64-bit integers on SQLite, 32 on
+# PostgreSQL: the schema would depend on the database), and empty text still
+# declared where the column allows it (read-only fields lose `allow_blank`).
+# (A comment, not a docstring: the schema would describe every answer with it.)
+class AnswerSerializer(serializers.ModelSerializer):
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        listed = set(self.Meta.fields)
+        for field in self.Meta.model._meta.concrete_fields:
+            if field.name in listed:
+                extra.setdefault(field.name, {})["read_only"] = True
+                if field.blank and isinstance(field, models.CharField | models.TextField):
+                    extra[field.name]["allow_blank"] = True
+        return extra

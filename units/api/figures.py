@@ -26,7 +26,7 @@ from ..scope import visible_units
 from ..services.staffing import StaffingRow, may_enter_staffing, staffing_save
 from ..text import parse_id
 from ..versions import digest
-from .fields import id_field
+from .fields import AnswerSerializer, id_field
 
 SECTORS = {*Sector.values, "", ReductionFigure.ALL}
 
@@ -89,7 +89,7 @@ class StaffingViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Create or change many figures of one year in one request: all or
-        nothing; errors as {"rows": {"<index>": {"<field>": [...]}}}."""
+        nothing; each error names its row and field (`rows.3.assigned`)."""
         if not may_enter_staffing(request.user):
             raise PermissionDenied
         incoming = StaffingBulkInput(data=request.data)
@@ -129,7 +129,7 @@ def _per_row(error) -> dict:
     return {"rows": rows, **other} if rows else other
 
 
-class ReductionFigureSerializer(serializers.ModelSerializer):
+class ReductionFigureSerializer(AnswerSerializer):
     class Meta:
         model = ReductionFigure
         fields = [
@@ -143,9 +143,6 @@ class ReductionFigureSerializer(serializers.ModelSerializer):
             "staff_actual",
             "staff_vacancy",
         ]
-        # Answers only: read-only, so that no column's database bounds reach the
-        # schema (they differ between SQLite and PostgreSQL).
-        read_only_fields = fields
 
 
 # Conditional requests: the validators sent back, and those the answer carries

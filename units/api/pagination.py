@@ -40,13 +40,18 @@ class IdCursorPagination(StrictPageSize, CursorPagination):
         """A cursor whose position is not an id (crafted by hand) is a 404,
         like any other cursor that cannot be read."""
         cursor = super().decode_cursor(request)
-        if cursor and cursor.position is not None and not str(cursor.position).isdigit():
+        position = str(cursor.position) if cursor and cursor.position is not None else None
+        if position is not None and not (position.isascii() and position.isdigit()):
             raise NotFound(self.invalid_cursor_message)
         return cursor
 
 
 class NewestCursorPagination(IdCursorPagination):
     ordering = "-id"
+
+
+def _not_a_number(constant: str):
+    raise ValueError(constant)  # NaN, Infinity: no field holds them
 
 
 class OrderedCursorPagination(IdCursorPagination):
@@ -143,13 +148,23 @@ class OrderedCursorPagination(IdCursorPagination):
                 same = Q(**{path: value})
             after |= equal & beyond
             equal &= same
-        return after
+        return after & self._first_bound(values[0], reverse)
+
+    def _first_bound(self, value, reverse: bool) -> Q:
+        """The same rows, said again as a bound on the first field alone (not
+        through the ORs), so that an index on it starts at the position instead
+        of reading from the start of the order."""
+        path, descending, _field, empty = next(self._fields())
+        if value is None:
+            return Q()
+        bound = Q(**{f"{path}__{'lte' if descending != reverse else 'gte'}": value})
+        return bound | Q(**{f"{path}__isnull": True}) if empty and not reverse else bound
 
     def _position_values(self, position: str) -> list:
         """The cursor's values, each read as its field reads it; a cursor
         written for another ordering, or by hand, is a 404."""
         try:
-            values = json.loads(position)
+            values = json.loads(position, parse_constant=_not_a_number)
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
             typed = []
@@ -168,7 +183,7 @@ class OrderedCursorPagination(IdCursorPagination):
                 typed.append(value)
             if not isinstance(values[-1], int) or not 0 < values[-1] <= MAX_ID:
                 raise ValueError
-        except (ValueError, TypeError, DjangoValidationError, FieldDoesNotExist):
+        except (ValueError, TypeError, OverflowError, DjangoValidationError, FieldDoesNotExist):
             raise NotFound(self.invalid_cursor_message) from None
         return typed
 

@@ -2,14 +2,15 @@
 recompute."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from ..models import RecomputeRun
 from ..services.figures import figures_recompute_all
+from .fields import AnswerSerializer
 
 
-class RecomputeRunSerializer(serializers.ModelSerializer):
+class RecomputeRunSerializer(AnswerSerializer):
     class Meta:
         model = RecomputeRun
         fields = [
@@ -24,9 +25,6 @@ class RecomputeRunSerializer(serializers.ModelSerializer):
             "finished_at",
             "error",
         ]
-        # Answers only: read-only, so that no column's database bounds reach the
-        # schema (they differ between SQLite and PostgreSQL).
-        read_only_fields = fields
 
 
 class RecomputeRunViewSet(viewsets.ReadOnlyModelViewSet):

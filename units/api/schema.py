@@ -6,7 +6,9 @@ type."""
 
 import copy
 
-from .errors import BLANK, CONFLICT_TYPE, CONTENT_TYPE, INVALID_INPUT
+from django.utils import translation
+
+from .errors import BLANK, CONFLICT_TYPE, CONTENT_TYPE, INVALID_INPUT, title_for
 
 ERRORS = {
     "400": "Invalid input: `errors` names each field by its path",
@@ -89,20 +91,41 @@ def problem_schemas(openapi_version: str) -> dict:
                 },
             },
             "required": ["type", "title", "status", "detail", "errors"],
-            "example": {
-                "type": INVALID_INPUT,
-                "title": "Invalid input",
-                "status": 400,
-                "detail": "This field is required.",
-                "errors": [
-                    {
-                        "field": "decision.number",
-                        "code": "required",
-                        "message": "This field is required.",
-                    }
-                ],
-            },
         },
+    }
+
+
+FIELD_ERROR = {"field": "decision.number", "code": "required", "message": "This field is required."}
+CODES = {
+    "401": "not_authenticated",
+    "403": "permission_denied",
+    "404": "not_found",
+    "409": "conflict",
+    "415": "unsupported_media_type",
+    "429": "throttled",
+    "500": "error",
+}
+
+
+def example(status: str) -> dict:
+    """What an answer of that status looks like (in English), for the documentation."""
+    if status == "400":
+        return {
+            "type": INVALID_INPUT,
+            "title": "Invalid input",
+            "status": 400,
+            "detail": FIELD_ERROR["message"],
+            "errors": [FIELD_ERROR],
+        }
+    message = ERRORS[status].split(":")[0].split(" (")[0] + "."
+    with translation.override("en"):
+        title = "Changed by another decision" if status == "409" else str(title_for(int(status)))
+    return {
+        "type": CONFLICT_TYPE if status == "409" else BLANK,
+        "title": title,
+        "status": int(status),
+        "detail": message,
+        "errors": [{"field": None, "code": CODES[status], "message": message}],
     }
 
 
@@ -131,7 +154,9 @@ def add_error_responses(result, generator, request, public):
             for status in _statuses(method, operation):
                 response = {
                     "description": responses.get(status, {}).get("description", ERRORS[status]),
-                    "content": copy.deepcopy(content),
+                    "content": {
+                        CONTENT_TYPE: {**content[CONTENT_TYPE], "example": example(status)}
+                    },
                 }
                 if status in HEADERS:
                     response["headers"] = copy.deepcopy(HEADERS[status])

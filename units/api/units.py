@@ -14,6 +14,7 @@ from ..scope import visible_units
 from ..selectors.lineage import unit_lineage
 from ..selectors.units import unit_for_page
 from ..text import parse_id
+from .fields import AnswerSerializer
 from .pagination import OrderedCursorPagination
 from .restructurings import RestructuringSerializer
 
@@ -39,7 +40,7 @@ class AgencySuccessorSerializer(AgencySuccessionSerializer):
     name = serializers.CharField(source="successor.name", read_only=True)
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(AnswerSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
     parent_name = serializers.CharField(
         source="parent.name", read_only=True, default=None, allow_null=True
@@ -63,9 +64,6 @@ class UnitSerializer(serializers.ModelSerializer):
             "closed_on",
             "closed_by",
         ]
-        # Answers only: read-only, so that no column's database bounds reach the
-        # schema (they differ between SQLite and PostgreSQL).
-        read_only_fields = fields
 
 
 class UnitDetailSerializer(UnitSerializer):

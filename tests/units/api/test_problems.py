@@ -167,6 +167,9 @@ def test_malformed_json_is_a_400_problem(client, clerk):
     body = problem(response)
     assert body["type"] == "about:blank" and fields(response) == [None]
     assert body["errors"][0]["code"] == "parse_error"
+    # In the reader's language, not the JSON parser's English (a review's find).
+    assert body["detail"] == "Nội dung gửi lên không phải JSON hợp lệ."
+    assert "Expecting" not in response.content.decode()
 
 
 def test_an_unknown_api_url_is_a_problem_and_a_page_stays_a_page(client, official):
@@ -229,6 +232,31 @@ def test_a_500_under_api_is_a_problem(client, official, monkeypatch):
     assert body["title"] == "Internal Server Error" and "boom" not in response.content.decode()
 
 
+def test_a_500_is_logged_in_english_whatever_the_readers_language(
+    client, official, monkeypatch, caplog
+):
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("units.api.units.UnitViewSet.list", crash)
+    client.force_login(official)
+    client.raise_request_exception = False
+    with caplog.at_level("ERROR", logger="django.request"):
+        assert client.get("/api/v1/units/").status_code == 500  # Vietnamese by default
+    (logged,) = [r for r in caplog.records if r.name == "django.request"]
+    assert logged.getMessage() == "Internal Server Error: /api/v1/units/"
+
+
+def test_an_accept_header_the_api_cannot_meet_still_gets_json(client, official):
+    """No 406: an answer every client can read, in the one format declared."""
+    client.force_login(official)
+    response = client.get("/api/v1/units/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/json"
+    missing = client.get("/api/v1/units/999999999/", HTTP_ACCEPT="text/html")
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+
+
 def test_a_body_no_parser_reads_is_a_415(client, clerk):
     client.force_login(clerk)
     response = client.post("/api/v1/plans/", {"title": "x"}, **EN)  # multipart: JSON only
@@ -286,8 +314,12 @@ def test_the_schema_declares_one_problem_for_every_error(client, official):
             expected |= {"415"} if "requestBody" in operation else set()
             assert errors == expected, (path, method)
             for status in errors:
-                assert responses[status]["content"] == {
-                    "application/problem+json": {"schema": problem_ref}
-                }, (path, method, status)
+                content = responses[status]["content"]
+                assert list(content) == ["application/problem+json"], (path, method, status)
+                assert content["application/problem+json"]["schema"] == problem_ref
+                # An example of that status (not the 400's for every status).
+                shown = content["application/problem+json"]["example"]
+                assert shown["status"] == int(status), (path, method, status)
+                assert set(shown) == set(schemas["Problem"]["required"])
             assert "WWW-Authenticate" in responses["401"]["headers"]
             assert responses["429"]["headers"]["Retry-After"]["required"] is True

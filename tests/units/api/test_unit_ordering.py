@@ -118,10 +118,24 @@ def test_an_unknown_order_is_a_400(client, official, units):
         ("name", [1]),
         ("name", ["a", 10**30]),
         ("name", "not json"),
+        # Numbers json reads as floats no field holds (a review's 500s).
+        ("", "[1e400]"),
+        ("", "[Infinity]"),
+        ("autonomy_group", "[Infinity,1]"),
+        ("name", '["a",1e400]'),
+        ("name", '["a",NaN]'),
     ],
 )
 def test_a_crafted_position_is_a_404_not_a_500(client, official, units, o, position):
     client.force_login(official)
     text = position if isinstance(position, str) else json.dumps(position)
     cursor = base64.b64encode(urlencode({"p": text}).encode()).decode()
-    assert client.get(URL, {"o": o, "cursor": cursor}).status_code == 404
+    query = {"o": o, "cursor": cursor} if o else {"cursor": cursor}
+    assert client.get(URL, query).status_code == 404
+
+
+def test_a_crafted_activity_cursor_is_a_404_not_a_500(client, admin_user):
+    """A superscript two is a digit to str.isdigit, not to int()."""
+    client.force_login(admin_user)
+    cursor = base64.b64encode(urlencode({"p": "\u00b2"}).encode()).decode()
+    assert client.get("/api/v1/audit/", {"cursor": cursor}).status_code == 404
