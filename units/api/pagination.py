@@ -160,12 +160,24 @@ class OrderedCursorPagination(IdCursorPagination):
         bound = Q(**{f"{path}__{'lte' if descending != reverse else 'gte'}": value})
         return bound | Q(**{f"{path}__isnull": True}) if empty and not reverse else bound
 
+    def _key(self) -> str:
+        """The ordering a position was written for, kept in it: a cursor
+        replayed with another `o` (a position of the same types would be read
+        as this one's) is a 404, not other rows."""
+        return ",".join(self.ordering)
+
     def _position_values(self, position: str) -> list:
         """The cursor's values, each read as its field reads it; a cursor
-        written for another ordering, or by hand, is a 404."""
+        written for another ordering, or by hand, is a 404. In id order the
+        position is the bare id, as the cursors before `o` wrote it (a client's
+        saved `next` link still works)."""
+        if self.ordering == ("id",):
+            if position.isascii() and position.isdigit() and 0 < int(position) <= MAX_ID:
+                return [int(position)]
+            raise NotFound(self.invalid_cursor_message)
         try:
-            values = json.loads(position, parse_constant=_not_a_number)
-            if not isinstance(values, list) or len(values) != len(self.ordering):
+            key, *values = json.loads(position, parse_constant=_not_a_number)
+            if key != self._key() or len(values) != len(self.ordering):
                 raise ValueError
             typed = []
             for (_path, _descending, field, empty), value in zip(
@@ -194,4 +206,6 @@ class OrderedCursorPagination(IdCursorPagination):
             for hop in path.split("__"):
                 value = getattr(value, hop) if value is not None else None
             values.append(value if value is None or isinstance(value, (int, str)) else str(value))
-        return json.dumps(values, separators=(",", ":"))
+        if self.ordering == ("id",):
+            return str(values[0])
+        return json.dumps([self._key(), *values], separators=(",", ":"))

@@ -6,7 +6,7 @@ both directions, and the `previous` links walk the same order back."""
 import base64
 import datetime as dt
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -127,15 +127,45 @@ def test_an_unknown_order_is_a_400(client, official, units):
     ],
 )
 def test_a_crafted_position_is_a_404_not_a_500(client, official, units, o, position):
+    """Past the ordering's key (taken from a real cursor), the values."""
     client.force_login(official)
+    if o:
+        key = json.loads(position_of(client.get(URL, {"o": o, "page_size": 2}).json()["next"]))[0]
+        position = [key, *position] if isinstance(position, list) else f'["{key}",{position[1:]}'
     text = position if isinstance(position, str) else json.dumps(position)
-    cursor = base64.b64encode(urlencode({"p": text}).encode()).decode()
-    query = {"o": o, "cursor": cursor} if o else {"cursor": cursor}
+    query = {"o": o, "cursor": cursor_of(text)} if o else {"cursor": cursor_of(text)}
     assert client.get(URL, query).status_code == 404
+
+
+def cursor_of(position: str) -> str:
+    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+
+def position_of(link: str) -> str:
+    cursor = parse_qs(urlsplit(link).query)["cursor"][0]
+    return parse_qs(base64.b64decode(cursor).decode())["p"][0]
+
+
+def test_a_cursor_replayed_with_another_order_of_the_same_types_is_a_404(client, official, units):
+    """name and code are both text: the position of one read as the other's
+    would silently give other rows."""
+    client.force_login(official)
+    following = client.get(URL, {"o": "name", "page_size": 2}).json()["next"]
+    assert client.get(following).status_code == 200
+    assert client.get(following.replace("o=name", "o=code")).status_code == 404
+
+
+def test_a_saved_next_link_of_the_id_order_still_works(client, official, units):
+    """The position in id order is the bare id, as before `o` existed."""
+    client.force_login(official)
+    first = client.get(URL, {"page_size": 2}).json()
+    assert position_of(first["next"]) == str(first["results"][-1]["id"])
+    following = client.get(URL, {"page_size": 2, "cursor": cursor_of(position_of(first["next"]))})
+    assert following.status_code == 200
+    assert following.json()["results"][0]["id"] > first["results"][-1]["id"]
 
 
 def test_a_crafted_activity_cursor_is_a_404_not_a_500(client, admin_user):
     """A superscript two is a digit to str.isdigit, not to int()."""
     client.force_login(admin_user)
-    cursor = base64.b64encode(urlencode({"p": "\u00b2"}).encode()).decode()
-    assert client.get("/api/v1/audit/", {"cursor": cursor}).status_code == 404
+    assert client.get("/api/v1/audit/", {"cursor": cursor_of("\u00b2")}).status_code == 404
