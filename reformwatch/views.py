@@ -3,6 +3,7 @@ supervision) and the error pages in the user's language (/health/ is in
 reformwatch/health.py)."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from supervision.selectors.sessions import latest_published
-from units.api.errors import problem_response
+from units.api.errors import RETRY_AFTER, UNAVAILABLE, DatabaseUnavailable, problem_response
 from units.selectors.units import national_headline
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,16 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if isinstance(sys.exception(), UNAVAILABLE):  # handler500 runs inside the except
+        response = _error_page(
+            request,
+            503,
+            _("Temporarily unavailable"),
+            DatabaseUnavailable.default_detail,
+            DatabaseUnavailable.default_code,
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return _error_page(
         request,
         500,

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,6 +58,22 @@ def title_for(status_code: int) -> str:
         return HTTPStatus(status_code).phrase
     except ValueError:
         return str(status_code)
+
+
+# What the database raises when it cannot be reached or dropped the connection
+# (a restart, a failover, pg_terminate_backend): transient, so a 503 with
+# Retry-After rather than a 500 a client cannot tell from a bug.
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER = 5  # seconds: a restart takes about that
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy(
+        "The database cannot be reached for a moment. Please try again in a few seconds."
+    )
+    default_code = "unavailable"
+    wait = RETRY_AFTER
 
 
 class Conflict(exceptions.APIException):
@@ -166,6 +183,8 @@ class ProblemHandler(ExceptionHandler):
         return isinstance(exc, SuspiciousOperation) or super().should_not_handle(exc)
 
     def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
+        if isinstance(exc, UNAVAILABLE):
+            return DatabaseUnavailable()
         if not isinstance(exc, exceptions.APIException):
             return exceptions.APIException(
                 _("The error has been recorded. Please try again in a moment.")

@@ -19,6 +19,7 @@ ERRORS = {
     "415": "The body is not JSON",
     "429": "Too many requests (or wrong tokens): wait `Retry-After` seconds and retry",
     "500": "A server error (it was recorded): nothing was written",
+    "503": "The database cannot be reached for a moment: retry after `Retry-After` seconds",
 }
 HEADERS = {
     "401": {
@@ -36,6 +37,7 @@ HEADERS = {
         }
     },
 }
+HEADERS["503"] = HEADERS["429"]
 WRITES = ("post", "put", "patch", "delete")
 
 
@@ -104,6 +106,7 @@ CODES = {
     "415": "unsupported_media_type",
     "429": "throttled",
     "500": "error",
+    "503": "unavailable",
 }
 
 

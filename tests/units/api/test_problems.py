@@ -309,7 +309,7 @@ def test_the_schema_declares_one_problem_for_every_error(client, official):
         for method, operation in item.items():
             responses = operation["responses"]
             errors = {status for status in responses if status[0] in "45"}
-            expected = {"400", "401", "403", "404", "429", "500"}
+            expected = {"400", "401", "403", "404", "429", "500", "503"}
             expected |= {"409"} if method != "get" else set()
             expected |= {"415"} if "requestBody" in operation else set()
             assert errors == expected, (path, method)
@@ -323,3 +323,4 @@ def test_the_schema_declares_one_problem_for_every_error(client, official):
                 assert set(shown) == set(schemas["Problem"]["required"])
             assert "WWW-Authenticate" in responses["401"]["headers"]
             assert responses["429"]["headers"]["Retry-After"]["required"] is True
+            assert responses["503"]["headers"]["Retry-After"]["required"] is True
