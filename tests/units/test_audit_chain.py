@@ -234,9 +234,9 @@ def test_one_audited_write_costs_two_more_statements(unit, clerk):
 
 def test_the_public_page_shows_the_head_hash(client, entries):
     head = AuditChainHead.objects.get()
-    page = client.get(reverse("landing"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("landing")).content.decode()  # Vietnamese, the default
     assert f"<code>{head.last_hash}</code>" in page
-    assert f"Change log: {head.count} entries" in page
+    assert f"Nhật ký thay đổi: {head.count} mục" in page
     assert timezone.localtime(head.last_at).strftime("%d/%m/%Y") in page
     # Not the entries' ids nor the tooling: the hash is what a reader notes.
     assert f"#{head.last_id}" not in page and "audit_verify" not in page
@@ -245,9 +245,9 @@ def test_the_public_page_shows_the_head_hash(client, entries):
 def test_admins_see_the_head_on_the_activity_page(client, entries, admin_user, clerk):
     head = AuditChainHead.objects.get()
     client.force_login(admin_user)
-    page = client.get(reverse("units:activity"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("units:activity")).content.decode()
     assert f"<code>{head.last_hash}</code>" in page
-    assert f"Last entry #{head.last_id}" in page and "audit_verify --expect" in page
+    assert f"Mục cuối #{head.last_id}" in page and "audit_verify --expect" in page
     client.force_login(clerk)
     page = client.get(reverse("units:activity")).content.decode()
     assert head.last_hash not in page
