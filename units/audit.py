@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "user.login_unlock": _("Login unlocked"),
     "areas.load": _("Official area registry loaded"),
     "figures.recompute_all": _("Full recompute of the figures requested"),
+    "figures.rerun": _("Full recompute run again after its process stopped"),
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
 }

@@ -21,11 +21,14 @@ def staffing_imports_cleanup() -> None:
 
 
 @shared_task(ignore_result=True)
-def figures_recompute(trigger: str = "write", everything: bool = False) -> None:
+def figures_recompute(
+    trigger: str = "write", everything: bool = False, rerun_of: int | None = None
+) -> None:
     """Recompute the scopes × years the outbox marks as stale: enqueued when a
     change commits, and run by beat as a sweep for marks whose enqueue was lost
-    (the broker down at commit time); everything when an admin asks. The
+    (the broker down at commit time); everything when an admin asks, or in
+    place of a full run whose process died (`rerun_of`, asked by a sweep). The
     sweep also bumps the cache versions owed while Redis was away."""
     if trigger == "schedule":
         versions_settle()
-    recompute(trigger=trigger, everything=everything)
+    recompute(trigger=trigger, everything=everything, rerun_of=rerun_of)

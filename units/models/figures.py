@@ -92,6 +92,17 @@ class RecomputeRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     areas_fingerprint = models.CharField(max_length=64, blank=True)
+    # Every scope rebuilt (an admin's, `recompute --all`, too many marks): one
+    # whose process died is run again by the sweeper, once (`rerun_of`).
+    full = models.BooleanField(_("full"), default=False)
+    rerun_of = models.ForeignKey(
+        "self",
+        verbose_name=_("re-run of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reruns",
+    )
 
     class Meta:
         verbose_name = _("recompute run")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from reformwatch.queue import after_commit, enqueue
 
 from ..audit import audit_bulk
-from ..models import Area, RecomputeMark, Unit, User
+from ..models import Area, RecomputeMark, RecomputeRun, Unit, User
 from .stale_marks import stale_pairs
 
 # By its registered name: units.tasks imports the services (a cycle otherwise).
@@ -65,19 +65,23 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date, covers: bool = 
     after_commit(_request_recompute)
 
 
-def _request_recompute(everything: bool = False) -> None:
+def _request_recompute(everything: bool = False, rerun_of: int | None = None) -> None:
     """Enqueue one recompute for any number of writes: while one is queued (the
     flag is up until a run starts and takes the marks), a write's marks wait for
     it; an admin's full run likewise. If the broker cannot be reached the change
     stands and the marks wait for the sweeper (DESIGN §5); a cache that cannot
-    be read enqueues anyway (django-redis answers None then)."""
+    be read enqueues anyway (django-redis answers None then). `rerun_of`: the
+    sweeper's full run in place of that interrupted one (`figures_rerun`)."""
     try:
         added = cache.add(FULL_QUEUED if everything else RECOMPUTE_QUEUED, True, QUEUED_FOR)
     except Exception:  # the cache is an accelerator: an error reads as a miss
         added = None
     first = added is not False
     if first:
-        enqueue(FIGURES_RECOMPUTE, *(("manual", True) if everything else ("write",)))
+        if rerun_of is not None:
+            enqueue(FIGURES_RECOMPUTE, "schedule", True, rerun_of)
+        else:
+            enqueue(FIGURES_RECOMPUTE, *(("manual", True) if everything else ("write",)))
 
 
 def figures_recompute_starting(everything: bool = False) -> None:
@@ -101,3 +105,18 @@ def figures_recompute_all(*, actor: User) -> None:
         after={},
     )
     after_commit(lambda: _request_recompute(everything=True))
+
+
+def figures_rerun(interrupted: RecomputeRun) -> None:
+    """The system's full recompute in place of a full run whose process died
+    (the sweeper's, `recompute._close_dead_runs`): audited with no actor, and
+    requested like an admin's (none more while a full run is queued) once the
+    sweeper's transaction commits."""
+    audit_bulk(
+        actor=None,
+        action="figures.rerun",
+        object_type="units.recomputerun",
+        label=str(_("Full recompute of the figures")),
+        after={"interrupted": interrupted.pk},
+    )
+    after_commit(lambda: _request_recompute(everything=True, rerun_of=interrupted.pk))

@@ -36,7 +36,7 @@ from ..models import (
 from ..versions import figures_swapped
 from . import snapshot_apply as apply
 from .covers import Changed, cover_sync
-from .figures import COVERS, figures_recompute_starting
+from .figures import COVERS, figures_recompute_starting, figures_rerun
 from .snapshot_sql import DELTAS, FIGURES
 from .snapshot_swap import fresh_tables
 
@@ -51,15 +51,20 @@ def figure_years() -> list[int]:
     return list(range(FIRST_YEAR, timezone.localdate().year + 1))
 
 
-def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
+def recompute(
+    *, trigger: str, everything: bool = False, rerun_of: int | None = None
+) -> RecomputeRun | None:
     """Recompute the marked area × year pairs (or everything) and record the
     run; None when there was nothing to do (the sweep every minute, a write
-    whose marks an earlier run took): no run is recorded then."""
+    whose marks an earlier run took): no run is recorded then. `rerun_of`: the
+    interrupted full run this one replaces."""
     figures_recompute_starting(everything)
     # A write's run compares the covers only when a write asked (a mark of year
     # COVERS); the minute's sweep and a full run always check the fingerprint,
     # and so does every run where no sweep runs (tasks run eagerly).
     sweeping = trigger != RecomputeRun.Trigger.WRITE or settings.CELERY_TASK_ALWAYS_EAGER
+    if sweeping or everything:  # even with nothing to do: a dead full run left no marks
+        _close_dead_runs(full=everything)
     claimed = list(RecomputeMark.objects.values_list("id", "area_id", "year", "marked_at"))
     asked = any(year == COVERS for _i, _area, year, _t in claimed)
     fingerprint = _areas_fingerprint() if sweeping or everything or asked else ""
@@ -69,11 +74,11 @@ def recompute(*, trigger: str, everything: bool = False) -> RecomputeRun | None:
     stale = not covered or (fingerprint and _areas_changed(fingerprint))
     if not (everything or claimed or (sweeping and stale)):
         return None
-    run = RecomputeRun.objects.create(trigger=trigger, areas_fingerprint=fingerprint)
+    run = RecomputeRun.objects.create(
+        trigger=trigger, areas_fingerprint=fingerprint, full=everything, rerun_of_id=rerun_of
+    )
     _hold(run, True)
     try:
-        if sweeping or everything:
-            _close_dead_runs(run)
         years = figure_years()
         pairs = sorted({(area, year) for _i, area, year, _t in claimed if year in years})
         if everything or len(pairs) > MOST_PAIRS or not covered:
@@ -119,9 +124,9 @@ def _full(run: RecomputeRun, years: list[int], *, compare: bool) -> None:
     """One transaction: the covers brought up to date if they may have changed
     (`compare`), every own row and every scope's rows built into fresh tables,
     and swapped in."""
-    run.years = years
+    run.years, run.full = years, True
     run.scopes = Area.objects.count() + 1 + Unit.objects.agencies().count()
-    run.save(update_fields=["years", "scopes"])
+    run.save(update_fields=["years", "scopes", "full"])
     with transaction.atomic():
         lock()
         if compare:
@@ -163,17 +168,24 @@ def _hold(run: RecomputeRun, take: bool) -> None:
             cursor.execute(f"SELECT pg_advisory_{verb}(%s, %s)", [RUN_LOCK, run.pk])
 
 
-def _close_dead_runs(current: RecomputeRun) -> None:
+def _close_dead_runs(*, full: bool) -> None:
     """Runs still "running" whose process is gone (killed, machine restarted)
     are marked interrupted: on PostgreSQL as soon as their lock is free, and
-    anywhere once older than the task's hard time limit."""
-    running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).exclude(pk=current.pk)
+    anywhere once older than the task's hard time limit. A full one is run
+    again (`figures_rerun`) by the sweep that marks it (a compare and set: one
+    sweep, once), unless the run asking is full itself (`full`), a full run
+    started since, or it was a re-run already (killed again: an admin decides,
+    never a loop)."""
+    running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING)
     limit = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    dead = [run.pk for run in running if run.started_at < limit or _lock_free(run.pk)]
-    if dead:
-        RecomputeRun.objects.filter(pk__in=dead).update(
-            status=RecomputeRun.Status.INTERRUPTED, finished_at=timezone.now()
-        )
+    for run in [run for run in running if run.started_at < limit or _lock_free(run.pk)]:
+        with transaction.atomic():
+            closed = RecomputeRun.objects.filter(
+                pk=run.pk, status=RecomputeRun.Status.RUNNING
+            ).update(status=RecomputeRun.Status.INTERRUPTED, finished_at=timezone.now())
+            later = RecomputeRun.objects.filter(full=True, pk__gt=run.pk)
+            if closed and run.full and not (full or run.rerun_of_id or later.exists()):
+                figures_rerun(run)
 
 
 def _lock_free(pk: int) -> bool:
