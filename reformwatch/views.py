@@ -6,6 +6,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -40,6 +41,14 @@ def _error_page(request, status: int, title: str, message: str, code: str):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):  # more than DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _error_page(
+            request,
+            413,
+            _("Too large"),
+            _("What was sent is larger than the portal accepts."),
+            "too_large",
+        )
     return _error_page(
         request,
         400,

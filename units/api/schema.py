@@ -16,6 +16,7 @@ ERRORS = {
     "403": "Outside your role or scope: nothing was changed",
     "404": "Not found (or not yours to see), or a page past the end",
     "409": "Another decision changed these units first: nothing was written",
+    "413": "The body is larger than the portal accepts",
     "415": "The body is not JSON",
     "429": "Too many requests (or wrong tokens): wait `Retry-After` seconds and retry",
     "500": "A server error (it was recorded): nothing was written",
@@ -103,6 +104,7 @@ CODES = {
     "403": "permission_denied",
     "404": "not_found",
     "409": "conflict",
+    "413": "too_large",
     "415": "unsupported_media_type",
     "429": "throttled",
     "500": "error",
@@ -133,12 +135,12 @@ def example(status: str) -> dict:
 
 
 def _statuses(method: str, operation: dict) -> list[str]:
-    """409 only where something is written; 415 only where a body is read."""
+    """409 only where something is written; 413 and 415 only where a body is read."""
     return [
         status
         for status in ERRORS
         if not (status == "409" and method not in WRITES)
-        and not (status == "415" and "requestBody" not in operation)
+        and not (status in ("413", "415") and "requestBody" not in operation)
     ]
 
 

@@ -189,15 +189,17 @@ def test_a_bad_host_under_api_is_a_400_problem(client):
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
 
 
-def test_a_body_too_large_is_a_400_problem_not_a_500(client, clerk, settings):
-    """Django refuses it inside DRF's view: left to Django's 400, not turned
-    into drf-standardized-errors' 500."""
+def test_a_body_too_large_is_a_413_problem_not_a_500(client, clerk, settings):
+    """Django refuses it inside DRF's view: left to Django's handler (not
+    turned into drf-standardized-errors' 500), which says 413, not 400."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     client.force_login(clerk)
     client.raise_request_exception = False
     response = post(client, "/api/v1/tokens/", {"name": "x" * 500})
-    assert response.status_code == 400
-    assert problem(response)["errors"][0]["code"] == "bad_request"
+    assert response.status_code == 413
+    assert problem(response)["errors"][0]["code"] == "too_large"
+    page = client.post("/account/tokens/", {"name": "x" * 500})
+    assert page.status_code == 413 and "lớn hơn" in page.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -311,7 +313,7 @@ def test_the_schema_declares_one_problem_for_every_error(client, official):
             errors = {status for status in responses if status[0] in "45"}
             expected = {"400", "401", "403", "404", "429", "500", "503"}
             expected |= {"409"} if method != "get" else set()
-            expected |= {"415"} if "requestBody" in operation else set()
+            expected |= {"413", "415"} if "requestBody" in operation else set()
             assert errors == expected, (path, method)
             for status in errors:
                 content = responses[status]["content"]
