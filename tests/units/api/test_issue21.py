@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import AgencyFactory, ServiceUnitFactory, UserFactory
+from tests.units.api.test_restructurings import consolidation
 from units.choices import Role
 from units.models import Restructuring, StaffingFigure
 
@@ -26,20 +27,6 @@ def test_a_closed_units_detail_answers_without_status_all(
     # An official of another scope does not see it, as on the unit's page.
     client.force_login(UserFactory(roles=[Role.OFFICIAL], scope_area=other_district))
     assert client.get(f"/api/v1/units/{closed.pk}/").status_code == 404
-
-
-def consolidation(a, b):
-    return {
-        "kind": "consolidate",
-        "decision": {
-            "number": "15/QĐ-UBND",
-            "decided_on": "2024-06-01",
-            "effective_on": "2024-07-01",
-            "authority": "UBND quận",
-        },
-        "source_ids": [a.pk, b.pk],
-        "new_units": [{"name": "Trường Mầm non Hợp Nhất"}],
-    }
 
 
 @pytest.mark.parametrize("field", ["new_parent_id", "new_area_id", "parent_id", "area_id"])

@@ -13,6 +13,7 @@ from rest_framework.throttling import UserRateThrottle
 from reformwatch import views
 from tests.factories import ServiceUnitFactory
 from tests.units.api.problems import fields, problem
+from tests.units.api.test_restructurings import consolidation
 from units.models import Restructuring
 from units.services.restructuring_rules import Decision
 from units.services.restructurings import restructuring_apply
@@ -23,21 +24,6 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 def post(client, url, body, **headers):
     return client.post(url, body, content_type="application/json", **headers)
-
-
-def consolidation(a, b, **decision):
-    return {
-        "kind": "consolidate",
-        "decision": {
-            "number": "15/QĐ-UBND",
-            "decided_on": "2024-06-01",
-            "effective_on": "2024-07-01",
-            "authority": "UBND quận",
-        }
-        | decision,
-        "source_ids": [a.pk, b.pk],
-        "new_units": [{"name": "Trường Mầm non Hợp Nhất"}],
-    }
 
 
 @pytest.fixture

@@ -13,15 +13,18 @@ from units.services.restructuring_rules import Decision
 from units.services.restructurings import restructuring_apply
 
 
-def consolidation(a, b, number="15/QĐ-UBND"):
+def consolidation(a, b, **decision):
+    """The body of a consolidation of `a` and `b`; `decision` overrides the
+    decision's fields (shared by the API's test modules)."""
     return {
         "kind": "consolidate",
         "decision": {
-            "number": number,
+            "number": "15/QĐ-UBND",
             "decided_on": "2024-06-01",
             "effective_on": "2024-07-01",
             "authority": "UBND quận",
-        },
+        }
+        | decision,
         "source_ids": [a.pk, b.pk],
         "new_units": [{"name": "Trường Mầm non Hợp Nhất"}],
     }
