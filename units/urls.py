@@ -52,6 +52,18 @@ urlpatterns = [
         name="restructuring_step",
     ),
     path("activity/", activity.activity, name="activity"),
+    path(
+        "activity/export.csv",
+        activity.activity_export,
+        {"fmt": "csv"},
+        name="activity_export_csv",
+    ),
+    path(
+        "activity/export.jsonl",
+        activity.activity_export,
+        {"fmt": "jsonl"},
+        name="activity_export_jsonl",
+    ),
     path("figures/", dashboards.dashboard, name="dashboard"),
     path(
         "figures/<slug:table>.csv",
