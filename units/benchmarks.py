@@ -103,6 +103,9 @@ def run(bench) -> None:
     bench.download("export.units_xlsx", official, "/units/export.xlsx")
     # Every decision of the country (issue 21: 115 queries and 7.4-8 s before).
     bench.download("export.restructurings_csv", official, "/restructurings/export.csv")
+    # The whole audit log, as an admin exports it to re-verify its chain elsewhere.
+    admin = logged_in(bench_user("bench-admin", Role.ADMIN))
+    bench.download("export.audit_jsonl", admin, "/activity/export.jsonl")
     apply_one(bench, today)
     benchmarks_audit.audit_chain(bench, bench_user("bench-admin", Role.ADMIN))
     area_changes_one_province(bench)

@@ -89,7 +89,12 @@ def test_seed_national_then_benchmark():
             assert float(figures[f"{who}.{page}.p95"]) > 0
             # Bounded, whatever the data (the cold run fills the caches).
             assert 0 < float(figures[f"{who}.{page}.queries"]) <= 25, (who, page)
-    for name in ("export.units_csv.time", "export.units_xlsx.peak_memory"):
+    for name in (
+        "export.units_csv.time",
+        "export.units_xlsx.peak_memory",
+        "export.audit_jsonl.time",
+        "export.audit_jsonl.peak_memory",
+    ):
         assert float(figures[name]) > 0
     assert float(figures["area_changes_one_province.units_moved"]) > 0
     assert float(figures["restructuring_apply.p50"]) > 0
