@@ -102,8 +102,8 @@ def test_seed_national_then_benchmark():
     assert not Restructuring.objects.filter(decision_number="1/QĐ-BENCH").exists()
     assert float(figures["audit_verify.rows_per_s"]) > 0
     assert float(figures["audit_record.p50"]) > 0
-    # The API's ordered cursor and the schema (generated once: a cached read).
+    # The API's ordered cursor and the schema (generated once per process:
+    # tests/units/api/test_schema_contract.py).
     for name in ("api.units_by_name", "api.units_by_name_next", "api.schema"):
         assert float(figures[f"{name}.p95"]) > 0, name
-    assert float(figures["api.schema.p50"]) * 5 < float(figures["api.schema.cold"])
     assert f"{AuditEntry.objects.count()} entries match" in run("audit_verify")
