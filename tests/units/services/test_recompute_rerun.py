@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sweep(django_capture_on_commit_callbacks):
+def sweep(django_capture_on_commit_callbacks, eager_tasks):
     """What beat sends every minute, its follow-up work run as it commits
-    (tasks are eager here: the re-run runs at once)."""
+    (tasks made eager, on PostgreSQL and Redis too: the re-run runs at once)."""
 
     def run():
         with django_capture_on_commit_callbacks(execute=True):
