@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .audit_chain import FIELDS as CHAINED_FIELDS
 from .choices import ManagementLevel, Sector, UnitKind
 
 # The units export's columns: each heading with the field it reads.
@@ -134,20 +135,7 @@ CSV_BLOCK = 500
 
 # The audit log's export: every field an outside reader needs to re-verify the
 # hash chain (`audit_chain.py`) from the file, under the model's field names.
-AUDIT_FIELDS = (
-    "id",
-    "at",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+AUDIT_FIELDS = ("id", *CHAINED_FIELDS, "prev_hash", "hash")
 AUDIT_CHUNK = 2000
 
 
