@@ -9,6 +9,7 @@ from django.db import connection
 from reformwatch.celery import app
 from tests.factories import ServiceUnitFactory
 from units.benchmarks_live import celery_worker
+from units.models import ReductionDelta, ReductionFigure
 from units.services.recompute import recompute
 
 
@@ -68,3 +69,13 @@ def body(district, supervisor):
     )
     body.members.add(supervisor)
     return body
+
+
+def figures_snapshot() -> set[tuple]:
+    """The dashboards' snapshot (figures and deltas), each row but its id and
+    the run that wrote it: what the fault tests compare with a full recompute."""
+    rows: set[tuple] = set()
+    for model in (ReductionFigure, ReductionDelta):
+        columns = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "run")]
+        rows |= {(model.__name__, *row) for row in model.objects.values_list(*columns)}
+    return rows

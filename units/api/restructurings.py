@@ -2,6 +2,7 @@
 with ?dry_run=1) through the same service and rules as the guided form, and
 reverse one with a reason. A unit another decision closed first is a 409."""
 
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -240,9 +241,14 @@ class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
             if not can_restructure(request.user, plan):
                 raise PermissionDenied
             return Response(plan_data(plan))
-        restructuring = restructuring_apply(actor=request.user, **plan_kwargs)
-        saved = self.get_queryset().get(pk=restructuring.pk)
-        return Response(RestructuringSerializer(saved).data, status=status.HTTP_201_CREATED)
+        # The answer is read in the write's transaction: a connection lost
+        # after the commit would answer 503 for a decision that was recorded,
+        # and the client's retry would be refused (issue 22, point 5).
+        with transaction.atomic():
+            restructuring = restructuring_apply(actor=request.user, **plan_kwargs)
+            saved = self.get_queryset().get(pk=restructuring.pk)
+            data = RestructuringSerializer(saved).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReverseInput, responses=RestructuringSerializer)
     @action(detail=True, methods=["post"])
@@ -252,9 +258,11 @@ class RestructuringViewSet(viewsets.ReadOnlyModelViewSet):
         restructuring = self.get_object()
         incoming = ReverseInput(data=request.data)
         incoming.is_valid(raise_exception=True)
-        restructuring_reverse(
-            restructuring_id=restructuring.pk,
-            actor=request.user,
-            reason=incoming.validated_data["reason"],
-        )
-        return Response(RestructuringSerializer(self.get_queryset().get(pk=restructuring.pk)).data)
+        with transaction.atomic():  # the answer read before the commit, as in `create`
+            restructuring_reverse(
+                restructuring_id=restructuring.pk,
+                actor=request.user,
+                reason=incoming.validated_data["reason"],
+            )
+            data = RestructuringSerializer(self.get_queryset().get(pk=restructuring.pk)).data
+        return Response(data)
