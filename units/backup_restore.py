@@ -86,11 +86,12 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
             % {"archive": manifest.get("engine"), "here": connection.vendor}
         )
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    installed = {config.label for config in apps.get_app_configs()}
     unknown = [
         f"{app}.{name}"
         for app, names in manifest.get("migrations", {}).items()
         for name in names
-        if (app, name) not in known and apps.is_installed_app_label(app)
+        if (app, name) not in known and app in installed
     ]
     if unknown:
         raise BackupError(
