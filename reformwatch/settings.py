@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import envbool, envint
+from .logs import sentry_init
+from .settings_logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -302,36 +304,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {
-        "expected": {"()": "reformwatch.log_filters.ExpectedClientErrors"},
-        "once_per_minute": {"()": "reformwatch.log_filters.OncePerMinute"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["expected"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Django's own loggers to this console only: with Django's console as
-        # well, each of their lines (a 403's traceback) was printed twice.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # django-axes logs every login at INFO; lockouts are WARNING.
-        "axes": {"level": "WARNING"},
-        # The cache commands django-redis ignored (Redis unreachable): a minute's
-        # first, then a count.
-        "reformwatch.cache": {"filters": ["once_per_minute"]},
-        # Eager tasks (the embedded mode) would log a line each: load_demo
-        # printed 99 of them. A worker logs its tasks itself.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
-    },
-}
+# Logs: each line with its request's id, plain or JSON (LOG_FORMAT); errors to
+# Sentry only where SENTRY_DSN is set (reformwatch/logs.py).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    log_format=os.environ.get("LOG_FORMAT", "plain"),
+    eager_tasks=CELERY_TASK_ALWAYS_EAGER,
+)
+sentry_init(
+    os.environ.get("SENTRY_DSN", ""),
+    environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+    release=os.environ.get("SENTRY_RELEASE", ""),
+    traces_sample_rate=os.environ.get("SENTRY_TRACES_SAMPLE_RATE", ""),
+)
 
 # E-mail for the supervision reminders: off unless EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
