@@ -2,14 +2,16 @@
 
 import os
 import subprocess
+import time
 
 import pytest
 from django.db import connection
 
 from reformwatch.celery import app
 from tests.factories import ServiceUnitFactory
+from units import tasks
 from units.benchmarks_live import celery_worker
-from units.models import ReductionDelta, ReductionFigure
+from units.models import RecomputeMark, RecomputeRun, ReductionDelta, ReductionFigure
 from units.services.recompute import recompute
 
 
@@ -79,3 +81,19 @@ def figures_snapshot() -> set[tuple]:
         columns = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "run")]
         rows |= {(model.__name__, *row) for row in model.objects.values_list(*columns)}
     return rows
+
+
+def settle(worker: subprocess.Popen, seconds: float = 60) -> None:
+    """Until no mark is left and no run is running, the sweep sent every two
+    seconds meanwhile (beat sends it every minute): it closes the runs whose
+    process or connection died and computes the marks they left."""
+    deadline = time.monotonic() + seconds
+    running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING)
+    while RecomputeMark.objects.exists() or running.exists():
+        assert worker.poll() is None, worker.stdout.read()
+        assert time.monotonic() < deadline, "the figures did not settle"
+        tasks.figures_recompute.delay("schedule")
+        for _ in range(10):
+            time.sleep(0.2)
+            if not (RecomputeMark.objects.exists() or running.exists()):
+                return

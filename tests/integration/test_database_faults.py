@@ -7,7 +7,7 @@ in the database with exactly one audit entry, every write refused was answered
 503 with Retry-After (or 4xx) and left nothing, no other 5xx, and once the
 worker and the sweep have run the figures equal a full recompute."""
 
-import datetime as dt
+import logging
 import threading
 import time
 from collections import Counter
@@ -20,14 +20,13 @@ from django.test import Client
 
 from reformwatch.celery import app
 from tests.factories import ServiceUnitFactory
-from tests.integration.conftest import start_worker, stop_worker, figures_snapshot
-from tests.integration.test_figures_worker import wait_for
-from units import tasks
-from units.models import AuditEntry, RecomputeMark, RecomputeRun, Restructuring, StaffingFigure
+from tests.integration.conftest import figures_snapshot, settle, start_worker, stop_worker
+from units.models import AuditEntry, Restructuring, StaffingFigure
 from units.services.recompute import recompute
 from units.services.tokens import token_create
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+ROUNDS = 5
 TERMINATE = """SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid()"""
 
@@ -110,3 +109,163 @@ def test_a_decision_whose_connection_dies_after_the_commit_is_not_answered_5xx(
         again = client.post("/api/v1/restructurings/", body, content_type="application/json")
         assert again.status_code == 201, again.content  # the client's retry
     assert decision_audits("1/QĐ-UBND") == 1
+
+
+class Stream:
+    """Threads of clients of the live server, each answer noted: writes by key
+    (first attempt), reads by status."""
+
+    def __init__(self, base: str, token: str, session: str):
+        self.base, self.token, self.session = base, token, session
+        self.writes: dict[str, tuple[str, dict, int, str | None]] = {}
+        self.reads: Counter = Counter()
+        self.bad_reads: list[tuple[str, int]] = []
+
+    def client(self) -> requests.Session:
+        client = requests.Session()
+        client.headers["Authorization"] = f"Token {self.token}"
+        client.cookies.set("sessionid", self.session)
+        return client
+
+    def write(self, client, kind: str, body: dict) -> requests.Response:
+        path = "/api/v1/restructurings/" if kind == "decision" else "/api/v1/staffing/bulk/"
+        return client.post(self.base + path, json=body, timeout=60)
+
+    def writer(self, kind: str, bodies: dict[str, dict]) -> None:
+        client = self.client()
+        for key, body in bodies.items():
+            answer = self.write(client, kind, body)
+            self.writes[key] = (kind, body, answer.status_code, answer.headers.get("Retry-After"))
+
+    def reader(self, paths: list[str], stop: threading.Event) -> None:
+        client = self.client()
+        while not stop.is_set():
+            for path in paths:
+                answer = client.get(self.base + path, timeout=60)
+                self.reads[answer.status_code] += 1
+                if answer.status_code >= 500 and not (
+                    answer.status_code == 503 and answer.headers.get("Retry-After")
+                ):
+                    self.bad_reads.append((path, answer.status_code))
+
+
+def present(kind: str, key: str) -> tuple[int, int]:
+    """The write's rows and its audit entries."""
+    if kind == "decision":
+        return Restructuring.objects.filter(decision_number=key).count(), decision_audits(key)
+    return StaffingFigure.objects.filter(decision_number=key).count(), staffing_audits(key)
+
+
+def storm(stream: Stream, writes: dict[str, dict[str, dict]], pages: list[str]) -> dict:
+    """Two readers and one writer per kind of write against the live server,
+    every other backend of the database terminated ROUNDS times meanwhile (the
+    writers go on to their end). Returns what the terminations did."""
+    stop = threading.Event()
+    writers = [threading.Thread(target=stream.writer, args=item) for item in writes.items()]
+    readers = [threading.Thread(target=stream.reader, args=(pages[i::2], stop)) for i in (0, 1)]
+    fault = {"rounds": 0, "backends": 0}
+    try:
+        for thread in [*readers, *writers]:
+            thread.start()
+        with side_connection() as side:
+            while fault["rounds"] < ROUNDS and any(w.is_alive() for w in writers):
+                time.sleep(0.8)
+                fault["backends"] += side.execute(TERMINATE).fetchone()[0]
+                fault["rounds"] += 1
+        fault["over"] = time.monotonic()
+        for thread in writers:
+            thread.join()
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+        connection.close()  # the test's own connection was terminated too
+    return fault
+
+
+def test_connections_terminated_mid_stream_lose_no_write_and_the_figures_converge(
+    live_server, clerk, official, agency, district, monkeypatch
+):
+    """GIVEN a live server, a worker, 24 schools to dissolve and 6 to staff
+    WHEN two writers and two readers run while every backend of the database is
+    terminated, five times
+    THEN every accepted write is there once with one audit entry, every refused
+    one was a 503 with Retry-After and left nothing (its retry is accepted),
+    no other 5xx, and the worker and the sweep bring the figures to a full
+    recompute's."""
+    doomed = [
+        ServiceUnitFactory(name=f"Trường giải thể {n}", area=district, parent=agency)
+        for n in range(24)
+    ]
+    staffed = [
+        ServiceUnitFactory(name=f"Trường biên chế {n}", area=district, parent=agency)
+        for n in range(6)
+    ]
+    app.control.purge()
+    recompute(trigger="manual", everything=True)
+    _token, text = token_create(actor=clerk, name="Phần mềm tỉnh", days=1)
+    signed_in = Client()
+    signed_in.force_login(official)
+    stream = Stream(live_server.url, text, signed_in.cookies["sessionid"].value)
+    writes = {
+        "decision": {f"{n}/QĐ-GT": dissolution(f"{n}/QĐ-GT", s.pk) for n, s in enumerate(doomed)},
+        "staffing": {
+            f"BC-{n}": staffing(f"BC-{n}", staffed[n % 6].pk, 2015 + n // 6, 10 + n)
+            for n in range(36)
+        },
+    }
+    pages = [
+        "/",
+        "/units/",
+        f"/figures/?area={district.pk}&base=2019&year=2020",
+        f"/api/v1/units/?area={district.pk}",
+        "/api/v1/staffing/?year=2015",
+    ]
+    # The expected 503s' tracebacks would fill the CI log: the answers are counted.
+    for name in ("django.request", "reformwatch.views"):  # and the plain error page's
+        monkeypatch.setattr(logging.getLogger(name), "disabled", True)
+    worker = start_worker()
+    try:
+        fault = storm(stream, writes, pages)
+        # The accounting, before any retry: a refused write left nothing.
+        statuses = Counter(status for _kind, _b, status, _r in stream.writes.values())
+        accepted = {k for k, (_kind, _b, status, _r) in stream.writes.items() if status < 400}
+        refused = set(stream.writes) - accepted
+        lost = [k for k in accepted if present(stream.writes[k][0], k) != (1, 1)]
+        half = [k for k in refused if present(stream.writes[k][0], k) != (0, 0)]
+        unexplained = [
+            (k, status, retry)
+            for k, (_kind, _b, status, retry) in stream.writes.items()
+            if status >= 500 and not (status == 503 and retry)
+        ]
+        # A client honouring Retry-After sends each refused write again.
+        client = stream.client()
+        retried = {
+            k: stream.write(client, stream.writes[k][0], stream.writes[k][1]) for k in refused
+        }
+        not_taken = [
+            k
+            for k, answer in retried.items()
+            if answer.status_code >= 400 or present(stream.writes[k][0], k) != (1, 1)
+        ]
+        written = time.monotonic()
+        settle(worker)
+        converge = time.monotonic() - written
+    finally:
+        stop_worker(worker)
+    swept = figures_snapshot()
+    recompute(trigger="manual", everything=True)
+    print(
+        f"\nFAULT pg_terminate: rounds={fault['rounds']} backends={fault['backends']} "
+        f"writes={len(stream.writes)} accepted={len(accepted)} refused={len(refused)} "
+        f"lost={len(lost)} 5xx={sum(n for s, n in statuses.items() if s >= 500)} "
+        f"(503 with Retry-After: all={not unexplained}) retried_ok={len(refused) - len(not_taken)} "
+        f"reads={dict(stream.reads)} converge={converge:.1f}s (after the last write)"
+    )
+    assert len(stream.writes) == sum(len(bodies) for bodies in writes.values())
+    assert set(statuses) <= {200, 201, 503}, statuses
+    assert not lost and not half and not unexplained, (lost, half, unexplained)
+    assert not not_taken, not_taken
+    assert not stream.bad_reads, stream.bad_reads
+    assert fault["backends"] and (refused or stream.reads[503]), "the fault hit nothing"
+    assert swept == figures_snapshot()
