@@ -21,6 +21,9 @@ from tests.live_demo import demo_tables, live_demo  # noqa: F401 (fixtures for e
 from units import versions
 from units.choices import Role
 
+# A hung test ends the run with stacks instead of waiting for CI's limit.
+pytest_plugins = ["tests.watchdog"]
+
 DEMO: DemoData | None = None
 
 
