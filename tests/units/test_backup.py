@@ -25,6 +25,7 @@ from django.db import connection
 
 from tests.factories import ServiceUnitFactory
 from tests.files import PDF, word_document
+from units.backup import run_pg
 from units.choices import RestructuringKind as K
 from units.models import AuditChainHead, AuditEntry, ReductionFigure, Unit
 from units.services.recompute import recompute
@@ -239,3 +240,24 @@ def test_a_target_that_holds_data_is_refused_unless_forced(recorded, tmp_path):
     assert "later.pdf" not in files_of(media)
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("media.before-restore-")]
     assert len(aside) == 1 and (aside[0] / "decisions" / "later.pdf").read_bytes() == PDF
+
+
+def test_the_database_password_reaches_pg_dump_in_its_environment_not_its_arguments(
+    monkeypatch,
+):
+    """`ps` shows every process's arguments to every user of the machine."""
+    calls = []
+
+    def run(args, env, **kwargs):
+        calls.append((args, env))
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr("units.backup.subprocess.run", run)
+    for key, value in {"HOST": "db.internal", "USER": "rw", "PASSWORD": "mật-khẩu-bí-mật"}.items():
+        monkeypatch.setitem(connection.settings_dict, key, value)
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", {"sslmode": "verify-full"})
+    run_pg(["pg_dump", "--format=custom", "reformwatch"])
+    ((args, env),) = calls
+    assert "mật-khẩu-bí-mật" not in " ".join(args)
+    assert env["PGPASSWORD"] == "mật-khẩu-bí-mật" and env["PGHOST"] == "db.internal"
+    assert env["PGUSER"] == "rw" and env["PGSSLMODE"] == "verify-full"
