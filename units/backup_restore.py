@@ -28,6 +28,7 @@ from . import versions
 from .audit_chain import GENESIS, verify
 from .backup import (
     CHUNK,
+    COUNTED,
     DATA,
     DUMP,
     FORMAT,
@@ -80,6 +81,8 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
             _("Unknown backup format %(format)s: this version reads format %(known)s.")
             % {"format": found, "known": FORMAT}
         )
+    if not _complete(manifest):
+        raise BackupError(_("This is not a whole ReformWatch backup (no readable manifest)."))
     if manifest.get("engine") != connection.vendor:
         raise BackupError(
             _("The backup is of a %(archive)s database; this one is %(here)s.")
@@ -102,6 +105,29 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
             % {"names": ", ".join(unknown[:5])}
         )
     return manifest
+
+
+def _complete(manifest: dict) -> bool:
+    """Whether the manifest has all that restore reads from it, of the right types."""
+    try:
+        members = all(
+            isinstance(m["name"], str)
+            and isinstance(m["size"], int)
+            and isinstance(m["sha256"], str)
+            for m in manifest["members"]
+        )
+        counts = all(isinstance(manifest["counts"][name], int) for name in COUNTED)
+        head = manifest["audit_head"]
+        return bool(
+            members
+            and counts
+            and isinstance(head["hash"], str)
+            and isinstance(head["count"], int)
+            and isinstance(manifest["created_at"], str)
+            and isinstance(manifest["migrations"], dict)
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 def held_data() -> dict[str, int]:

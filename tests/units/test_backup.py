@@ -216,6 +216,11 @@ def test_an_unknown_format_or_a_member_outside_media_is_refused(recorded, tmp_pa
 
     message = refused(rewritten(archive, tmp_path / "f99.tar", format_99), "--force")
     assert "99" in message
+
+    def no_checksum(manifest):
+        del manifest["members"][0]["sha256"]
+
+    refused(rewritten(archive, tmp_path / "incomplete.tar", no_checksum), "--force")
     escape = rewritten(archive, tmp_path / "escape.tar", extra=[("media/../../evil.txt", b"x")])
     assert "media/../../evil.txt" in refused(escape, "--force")
     assert not (tmp_path / "evil.txt").exists() and not (media.parent.parent / "evil.txt").exists()
