@@ -208,7 +208,12 @@ class SlowClients:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         else:
             sock.sendall(
+                # A referer and a CSRF cookie that pass Django's first checks,
+                # so that without the proxy's buffering it would wait for the
+                # body (the form's token is in it) in one of gunicorn's threads.
                 b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Referer: https://127.0.0.1/accounts/login/\r\n"
+                b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
                 b"Content-Type: application/x-www-form-urlencoded\r\n"
                 b"Content-Length: 100000\r\n\r\nusername=slow"
             )
