@@ -4,6 +4,8 @@ worker fail rather than skip on CI."""
 
 import datetime as dt
 import os
+import tempfile
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,6 +43,27 @@ def _cache_of_this_worker() -> None:
 
 
 _cache_of_this_worker()
+
+
+def _sqlite_test_database_on_a_file() -> None:
+    """The SQLite test database in a file (in memory, /dev/shm), never in
+    SQLite's memory: a live server's threads share an in-memory database's one
+    connection, and two threads on one connection deadlock with the
+    interpreter's lock held (one reads rows holding the lock and waits for
+    SQLite's, the other, inside SQLite, waits for the interpreter's to call one
+    of Django's SQL functions), which froze CI's run where no timeout could
+    fire. On a file each thread has its own connection. One name per run
+    (xdist's workers inherit it and add their suffix), so that two runs on the
+    machine never share a file."""
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        return
+    run = os.environ.setdefault("REFORMWATCH_TEST_RUN", uuid.uuid4().hex[:12])
+    folder = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    database.setdefault("TEST", {})["NAME"] = str(folder / f"reformwatch-test-{run}.sqlite3")
+
+
+_sqlite_test_database_on_a_file()
 # One folder of browser screenshots for the run, whichever xdist worker takes a
 # journey: the workers inherit this process's environment.
 SCREENSHOTS = "REFORMWATCH_SCREENSHOTS"
