@@ -31,6 +31,7 @@ NEEDS_AREAS = {"apply_area_changes", "recompute"}
 FILE_ENDINGS = (
     *(".py", ".md", ".html", ".js", ".css", ".csv", ".json", ".txt", ".lock"),
     *(".po", ".mo", ".xlsx", ".docx", ".sqlite3", ".toml", ".cfg", ".ini", ".yml", ".yaml"),
+    ".conf",
 )
 
 
@@ -202,7 +203,12 @@ def imports(module: str, name: str) -> bool:
 
 def ci_segments() -> list[str]:
     text = (ROOT / ".ci" / "run").read_text()
-    return [" ".join(s) for line in shell_lines(text) for s in segments(line)]
+    # `limited SECONDS command…` (.ci/run's time limit) runs the command itself.
+    return [
+        " ".join(s[2:] if s[0] == "limited" else s)
+        for line in shell_lines(text)
+        for s in segments(line)
+    ]
 
 
 @functools.cache
@@ -339,4 +345,4 @@ def _has(found, names: list[str]) -> bool:
     return True
 
 
-ENV_READ = re.compile(r"""(?:environ\.get|envint|envbool)\(\s*["']([A-Z_]+)["']""")
+ENV_READ = re.compile(r"""(?:environ\.get|envint|envbool|_env_int)\(\s*["']([A-Z_]+)["']""")

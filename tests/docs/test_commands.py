@@ -97,6 +97,20 @@ def test_the_readme_commands_that_can_run_here_run(django_user_model):
         call_command(item.name, *item.args, stdout=out, stderr=out)
 
 
+def gunicorn_arguments(tokens: list[str]) -> tuple[str, str]:
+    """gunicorn's application (its one positional argument) and config file."""
+    target = config = ""
+    rest = iter(tokens)
+    for token in rest:
+        if token in ("-c", "--config"):
+            config = next(rest)
+        elif token.startswith("-"):
+            next(rest, None) if "=" not in token else None  # every other option takes a value
+        else:
+            target = token
+    return target, config
+
+
 def test_the_readme_commands_that_cannot_run_here_are_the_ones_ci_runs():
     """The README's test command is CI's (pytest's options may be added by CI);
     every requirement file pip is given exists; gunicorn and Celery are given
@@ -122,9 +136,12 @@ def test_the_readme_commands_that_cannot_run_here_are_the_ones_ci_runs():
                     if token in ("-r", "--requirement") and not (ROOT / tokens[i + 1]).exists():
                         wrong.append(f"README installs from {tokens[i + 1]}, which is missing")
             elif program == "gunicorn":
-                module, _colon, name = tokens[1].partition(":")
+                target, config = gunicorn_arguments(tokens[1:])
+                module, _colon, name = target.partition(":")
                 if not imports(module, name or "application"):
-                    wrong.append(f"README serves {tokens[1]}, which does not import")
+                    wrong.append(f"README serves {target}, which does not import")
+                if config and not (ROOT / config).is_file():
+                    wrong.append(f"README configures gunicorn with {config}, which is missing")
             elif program == "celery":
                 app = tokens[tokens.index("-A") + 1]
                 if not imports(f"{app}.celery", "app"):
