@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("units.urls_quality")),
     path("", include("supervision.urls")),
     *urlpatterns_with(
         ("sessions", SessionViewSet, "session"),

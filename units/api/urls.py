@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from .areas import AreaViewSet
 from .audit import AuditEntryViewSet
+from .data_quality import DataQualityViewSet
 from .figures import FigureViewSet, StaffingViewSet
 from .openapi import SCHEMA_LANGUAGE
 from .recompute_runs import RecomputeRunViewSet
@@ -27,6 +28,7 @@ router.register("staffing", StaffingViewSet, basename="staffing")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("data-quality", DataQualityViewSet, basename="data-quality")
 
 
 # Swagger UI inserts one <style> element of its own: allowed by its hash, the
