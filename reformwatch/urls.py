@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("open/", include("units.urls_public")),
     path("", include("units.urls")),
     path("", include("units.urls_quality")),
     path("", include("supervision.urls")),
