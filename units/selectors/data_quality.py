@@ -229,7 +229,8 @@ def staffing_missing(user: User, today: dt.date) -> QuerySet:
             .values_list("pk", *(c.field for c in MISSING_COLUMNS))
         )
     if not parts:
-        return Unit.objects.none().values_list("pk", *(c.field for c in MISSING_COLUMNS))
+        nothing = Unit.objects.none().annotate(missing_year=Value(0, output_field=IntegerField()))
+        return nothing.values_list("pk", *(c.field for c in MISSING_COLUMNS))
     first, *rest = parts
     return first.union(*rest, all=True).order_by("-missing_year", "name", "id")
 
