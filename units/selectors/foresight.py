@@ -1,8 +1,8 @@
 """Foresight (issue 23, point 3): where a scope's recent pace leads against
 its targets. A pure projection over a yearly series (`project`), and the
 selector that applies it to the targets of a scope from the dashboard's own
-figures (`scope_foresight`): the snapshot rows the dashboard already read,
-and the targets through `targets_progress`, so the two never disagree."""
+figures (`scope_foresight`): the snapshot rows and the targets the
+dashboard already read, so the two never disagree and it costs no query."""
 
 import dataclasses
 import math
@@ -11,8 +11,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Target, Unit
-from .dashboards import TargetProgress, targets_progress
+from ..models import Target
+from .dashboards import TargetProgress
 
 WINDOW = 5  # the pace is read over the last 5 yearly changes at most
 HORIZON = 10  # a target not met within 10 years of the last figure: "not met"
@@ -203,37 +203,31 @@ class Foresight:
 SERIES = {Target.Metric.UNITS: "units", Target.Metric.STAFF: "staff_assigned"}
 
 
-def scope_foresight(figures: dict, *, area, year: int) -> Foresight:
-    """The foresight of every unit and staff target of the scope (its own
-    where it has one, else the country's, whatever their base year), from
-    the dashboard's figures (`dashboard(...)`'s answer): its trend holds the
-    scope's snapshot row of every year. A query per base year of the targets,
-    on the small target table; nothing on the snapshot."""
+def scope_foresight(figures: dict, *, year: int) -> Foresight:
+    """The foresight of the unit and staff targets the dashboard shows (those
+    set against its base year, `targets_progress`'s rows), from the
+    dashboard's own answer (`dashboard(...)`): its trend holds the scope's
+    snapshot row of every year. No query: it stays as fast as the dashboard."""
     by_year = {f.now.year: f.now for f in figures["trend"] if f.now is not None}
-    scope = None if isinstance(area, Unit) else area
-    # Staff figures of 0 mean none were recorded that year (as the dashboard reads them).
-    series = {
-        metric: {y: getattr(row, field) for y, row in by_year.items()}
-        for metric, field in SERIES.items()
-    }
-    series[Target.Metric.STAFF] = {y: v for y, v in series[Target.Metric.STAFF].items() if v}
-    targets = Target.objects.filter(metric__in=SERIES, base_year__lte=year)
-    bases = targets.values_list("base_year", flat=True)
     rows = []
-    for base_year in sorted(set(bases)):
-        for progress in targets_progress(scope, base_year, year, by_year):
-            target = progress.target
-            if target.metric not in SERIES:
-                continue
-            projection = None
-            if not progress.missing:
-                projection = project(
-                    series[target.metric],
-                    base_year=target.base_year,
-                    target_year=target.target_year,
-                    percent=target.percent,
-                    until=year,
-                )
-            rows.append(TargetForesight(progress, projection))
-    rows.sort(key=lambda r: (r.target.target_year, r.target.base_year, r.target.metric))
+    for progress in figures["targets"]:
+        target = progress.target
+        if target.metric not in SERIES:
+            continue
+        projection = None
+        if not progress.missing:
+            field = SERIES[target.metric]
+            # A staff figure of 0 is a year without staffing recorded (as the
+            # dashboard reads it), not a reduction to nobody.
+            series = {y: getattr(row, field) for y, row in by_year.items()}
+            if target.metric == Target.Metric.STAFF:
+                series = {y: v for y, v in series.items() if v}
+            projection = project(
+                series,
+                base_year=target.base_year,
+                target_year=target.target_year,
+                percent=target.percent,
+                until=year,
+            )
+        rows.append(TargetForesight(progress, projection))
     return Foresight(year, rows)

@@ -24,6 +24,7 @@ from ..models.registry import last_year_seen
 from ..selectors.agency_lineage import agency_lineage, counted_predecessors
 from ..selectors.dashboards import Figures
 from ..selectors.dashboards import dashboard as dashboard_figures
+from ..selectors.foresight import scope_foresight
 from ..versions import cached, digest, figures_cached, figures_store, figures_version
 
 
@@ -49,9 +50,12 @@ def _figures(filters: dict) -> dict:
     area, year, base, sector = (filters[k] for k in ("area", "year", "base", "sector"))
     scope = filters["scope_param"]
     key = f"dashboard:{figures_version()}:{get_language()}:{scope}:{year}:{base}:{sector}"
-    return cached(
-        key, lambda: dashboard_figures(area=area, year=year, base_year=base, sector=sector)
-    )
+
+    def compute() -> dict:
+        figures = dashboard_figures(area=area, year=year, base_year=base, sector=sector)
+        return {**figures, "foresight": scope_foresight(figures, year=year)}
+
+    return cached(key, compute)
 
 
 def _context(request) -> dict:
