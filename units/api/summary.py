@@ -1,6 +1,7 @@
 """A scope's figures over a window, as the dashboard reads them: the headline
 (base, now, change, percent), the waterfall with the decisions behind each bar
-(a link to the restructurings that make it), and the targets with progress."""
+(a link to the restructurings that make it), the targets with progress, and
+where the pace leads against them (foresight)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from ..choices import Sector
 from ..models import Area, ReductionFigure, Unit
 from ..selectors.dashboards import dashboard
+from ..selectors.foresight import scope_foresight
 from ..text import parse_id
 from .fields import percent_field
 
@@ -66,10 +68,72 @@ class SummaryBar(serializers.Serializer):
     )
 
 
+def _decimal(**kwargs) -> serializers.DecimalField:
+    """A rounded decimal as an exact string ("-3.20"), never a float."""
+    return percent_field(**kwargs)
+
+
+class ForesightPace(serializers.Serializer):
+    """The yearly change over the last `years` years (negative: a reduction)."""
+
+    years = serializers.IntegerField(help_text="N: the yearly changes the pace is read over")
+    first_year = serializers.IntegerField()
+    last_year = serializers.IntegerField()
+    per_year = _decimal(help_text="The mean yearly change, rounded half-up to 2 decimals")
+    slowest = serializers.IntegerField(help_text="The largest single year's change")
+    fastest = serializers.IntegerField(help_text="The smallest single year's change")
+
+
+class ForesightProjection(serializers.Serializer):
+    """A reduction target seen from the last year with a figure (`year`)."""
+
+    base_value = serializers.IntegerField()
+    goal = serializers.IntegerField(help_text="The value the target asks for")
+    year = serializers.IntegerField()
+    value = serializers.IntegerField()
+    gap = serializers.IntegerField(help_text="Still to go from `value` to `goal`")
+    pace = ForesightPace(allow_null=True, help_text="Null with a single year of figures")
+    remaining_years = serializers.IntegerField()
+    projected = serializers.IntegerField(
+        allow_null=True, help_text="At the target year at the pace; null once it has passed"
+    )
+    projected_low = serializers.IntegerField(allow_null=True, help_text="At the fastest year's")
+    projected_high = serializers.IntegerField(allow_null=True, help_text="At the slowest year's")
+    at_target = serializers.IntegerField(
+        allow_null=True, help_text="The target year's figure, once it has passed"
+    )
+    met_in = serializers.IntegerField(
+        allow_null=True, help_text="The year the goal is (or was) met; null: not within the horizon"
+    )
+    needed_per_year = serializers.IntegerField(
+        allow_null=True, help_text="The gap over the remaining years, rounded up; null: overdue"
+    )
+
+
+class ForesightTarget(serializers.Serializer):
+    metric = serializers.CharField(source="target.metric")
+    base_year = serializers.IntegerField(source="target.base_year")
+    target_year = serializers.IntegerField(source="target.target_year")
+    percent = percent_field(source="target.percent")
+    missing = serializers.CharField(source="progress.missing")
+    projection = ForesightProjection(allow_null=True)
+
+
+class SummaryForesight(serializers.Serializer):
+    """Where the pace leads against the unit and staff targets (issue 23)."""
+
+    year = serializers.IntegerField(help_text="The figures are read up to this year")
+    window = serializers.IntegerField(help_text="The most years the pace is read over")
+    horizon = serializers.IntegerField(help_text="Years ahead a target may still be met")
+    method = serializers.CharField(help_text="In the request's language")
+    targets = ForesightTarget(many=True, source="rows")
+
+
 class FigureSummary(serializers.Serializer):
     head = SummaryHead()
     waterfall = SummaryBar(many=True)
     targets = SummaryTarget(many=True)
+    foresight = SummaryForesight()
 
 
 def _int(params, name: str, default=None):
@@ -135,5 +199,6 @@ class FigureSummaryView(APIView):
                 for bar in data["waterfall"]
             ],
             "targets": data["targets"],
+            "foresight": scope_foresight(data, year=year),
         }
         return Response(FigureSummary(summary).data)
