@@ -158,6 +158,8 @@ def pages(bench, who, client, *, province, today, district=None) -> None:
         commune = province.children.filter(valid_to__isnull=True).order_by("code").first()
         if commune:
             dashboards.append(("dashboard_commune", f"/figures/?area={commune.pk}&{year}"))
+    # Foresight (issue 23) with the 2021 → 2025 targets of Nghị quyết 19.
+    dashboards.append(("dashboard_foresight", f"/figures/?year={today.year}&base=2021"))
     for name, url in dashboards:
         bench.page(f"{who}.{name}", client, url)
         bench.page(f"{who}.{name}_uncached", client, url, before=figures_swapped)

@@ -18,6 +18,7 @@ def api_pages(bench, official: User, province: Area) -> None:
         "api.units_by_name_next",
         "api.figures_national",
         "api.figures_province",
+        "api.summary_province",
         "api.schema",
     )
     if not any(bench.wanted(name) for name in names):
@@ -38,4 +39,6 @@ def api_pages(bench, official: User, province: Area) -> None:
     bench.page("api.units_by_name_next", client, following.split("testserver", 1)[-1])
     bench.page("api.figures_national", client, "/api/v1/figures/?sector=*")
     bench.page("api.figures_province", client, f"/api/v1/figures/?scope={province.pk}&sector=*")
+    summary = f"/api/v1/figures/summary/?scope={province.pk}&base_year=2021"  # with foresight
+    bench.page("api.summary_province", client, summary)
     bench.page("api.schema", client, "/api/schema/")
