@@ -21,6 +21,7 @@ from ..filters import RestructuringFilter
 from ..forms.dashboards import DashboardForm
 from ..models import Restructuring
 from ..selectors.dashboards import dashboard as dashboard_figures
+from ..selectors.foresight import scope_foresight
 from ..selectors.restructuring_export import decision_rows_all
 from ..selectors.restructurings import decision_groups, decision_rows_page
 from ..versions import cached, data_version, digest, figures_cached, figures_store, figures_version
@@ -68,13 +69,17 @@ def _filters(request) -> dict:
 
 
 def _figures(filters: dict) -> dict:
-    """The dashboard selector's figures for the filters, cached by the figures'
+    """The dashboard selector's figures for the filters and the foresight of its
+    targets (as the officials' dashboard reads them), cached by the figures'
     version (a recompute swap, a target, a decision or an area moves it on)."""
     area, year, base, sector = (filters[k] for k in ("area", "year", "base", "sector"))
     key = f"public-figures:{figures_version()}:{get_language()}:{filters['query']}"
-    return cached(
-        key, lambda: dashboard_figures(area=area, year=year, base_year=base, sector=sector)
-    )
+
+    def compute() -> dict:
+        figures = dashboard_figures(area=area, year=year, base_year=base, sector=sector)
+        return {**figures, "foresight": scope_foresight(figures, year=year)}
+
+    return cached(key, compute)
 
 
 def _guarded(view):
@@ -153,6 +158,10 @@ def public_decisions(request):
     context = {**filters, "first_year": filters["base"] + 1, "filter": filterset}
     context.update(paginate(request, groups, version=data_version()))
     context["rows"] = decision_rows_page(context["page"].object_list, filterset)
+    context["decisions"] = [  # each result once, as the officials' export writes it
+        (row, list(dict.fromkeys(to for change in row.changes for to in change["to"])))
+        for row in context["rows"]
+    ]
     context["kind_label"] = dict(filterset.filters["kind"].extra["choices"]).get(
         filterset.form.cleaned_data.get("kind"), ""
     )

@@ -82,7 +82,7 @@ def catalog_document(request, filters: dict, figures: dict, downloads: dict) -> 
             "dct:language": get_language(),
             "dct:temporal": temporal,
             "dct:spatial": _scope_name(filters),
-            "dcat:keyword": [_("public service units"), _("restructuring"), _("quota staff")],
+            "dcat:keyword": [_("public service units"), _("reorganisation"), _("quota staff")],
             "dcat:landingPage": page,
             "dcat:distribution": [
                 {

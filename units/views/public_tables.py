@@ -198,7 +198,7 @@ TABLES: dict[str, Table] = {
                 Column("still_to_go", _("Still to go"), _("units or people"),
                        _("What is still to reduce to reach the target (0 when reached)"),
                        lambda t: t.gap),
-                Column("source", _("Source"), TEXT, _("The document that set the target"),
+                Column("source", _("Source document"), TEXT, _("The document that set the target"),
                        lambda t: t.target.source),
                 Column("missing", _("Not measurable"), TEXT,
                        _("Why the target cannot be measured, if it cannot"),
@@ -211,7 +211,7 @@ TABLES: dict[str, Table] = {
             _("By scope, largest reduction first"),
             _("The areas one level down, ranked by unit reduction."),
             (
-                Column("rank", _("Rank"), _("place"), _("1 for the largest reduction"),
+                Column("rank", _("Rank"), _("position"), _("1 for the largest reduction"),
                        lambda r: r[0]),
                 *(
                     dataclasses.replace(col, value=lambda r, get=col.value: get(r[1]))

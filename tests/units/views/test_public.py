@@ -11,7 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from reformwatch.benchmark import Bench
 from tests.conftest import queries_of
+from units.benchmarks_public import public_figures
 from units.models import Area, Restructuring
 from units.versions import figures_swapped
 from units.views.public_tables import TABLES
@@ -46,7 +48,7 @@ def test_an_anonymous_reader_sees_ngo_quyen_2018_to_2023(client, demo_figures):
 
 def test_the_landing_page_links_the_public_figures(client, demo_figures):
     page = client.get(reverse("landing")).content.decode()
-    assert f'href="{reverse("public:figures")}"' in page
+    assert f'href="{reverse("public:figures")}" id="public-figures-link">Số liệu công khai<' in page
 
 
 def test_the_national_page_ranks_the_provinces_with_their_staff(client, demo_figures):
@@ -119,6 +121,15 @@ def test_the_consolidation_step_lists_its_decisions(client, demo_figures):
     shown = response.content.decode()
     for row in rows:
         assert row.number in shown and row.authority in shown
+    for _row, results in response.context["decisions"]:
+        assert results and shown.count(f"<td>{'; '.join(results)}</td>") == 1
+        assert len(set(results)) == len(results)  # each result once, not once a source
+
+
+def test_the_public_page_shows_the_foresight_of_the_targets(client, demo_figures):
+    page = client.get(reverse("public:figures"), {"base": 2015, "year": 2023}).content.decode()
+    assert 'id="foresight"' in page and 'id="foresight-method"' in page
+    assert 'data-foresight="units-2015-2021"' in page
 
 
 def test_decision_files_are_not_linked_to_the_public(client, demo_figures):
@@ -197,11 +208,11 @@ def test_the_data_dictionary_lists_every_column_and_the_licence(client, demo_fig
 @pytest.mark.parametrize(
     ("params", "status", "says"),
     [
-        ({"area": "999999999"}, 404, "Không tìm thấy trang"),
-        ({"area": "abc"}, 404, "Không tìm thấy trang"),
-        ({"year": "20x3"}, 400, "Yêu cầu không hợp lệ"),
+        ({"area": "999999999"}, 404, "Không có địa bàn này"),
+        ({"area": "abc"}, 404, "Không có địa bàn này"),
+        ({"year": "20x3"}, 400, "Không thể hiển thị số liệu này: Năm:"),
         ({"base": "1990"}, 400, "2014"),
-        ({"sector": "nope"}, 400, "Yêu cầu không hợp lệ"),
+        ({"sector": "nope"}, 400, "Không thể hiển thị số liệu này: Lĩnh vực:"),
     ],
 )
 def test_a_bad_scope_or_year_is_refused_with_a_sentence_not_a_500(
@@ -245,3 +256,20 @@ def test_the_page_is_cached_until_the_figures_change(client, demo_figures):
     figures_swapped()
     after = queries_of(lambda: client.get(reverse("public:figures"), params))
     assert after > first
+
+
+def test_the_benchmark_measures_the_public_pages_and_a_download(demo_figures):
+    """The benchmark's public part runs on the demo (every request answers 200)
+    and records the cached and uncached page and the download's memory."""
+    bench = Bench(repeat=2, out=lambda line: None)
+    hai_phong = Area.objects.get(level="province", code="31", valid_to__isnull=True)
+    public_figures(bench, hai_phong)
+    names = {figure.name for figure in bench.figures}
+    for name in (
+        "public.figures.p95",
+        "public.figures_uncached.p95",
+        "public.figures_province_uncached.queries",
+        "public.children_csv.peak_memory",
+        "public.decisions_csv.time",
+    ):
+        assert name in names
