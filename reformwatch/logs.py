@@ -95,6 +95,28 @@ def sentry_tag_request_id(event: dict, hint: dict) -> dict:
     return event
 
 
+# What the SDK may collect (sentry-sdk 2.75's data_collection, which replaces
+# send_default_pii): nothing a person typed or is known by. Its defaults sent a
+# form's body (names, e-mail addresses) whatever send_default_pii said, every
+# frame's local variables and the query string; the exception, its stack with
+# the code's lines, the URL's path, method and the headers left after its
+# denylist (cookies, IPs, authorisation) still go.
+PRIVATE = {
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    "http_headers": {
+        "request": {"mode": "denylist", "terms": ["forwarded", "-ip", "remote-", "via", "-user"]}
+    },
+    "http_bodies": [],
+    "url_query_params": {"mode": "off"},
+    "graphql": {"document": False, "variables": False},
+    "gen_ai": {"inputs": False, "outputs": False},
+    "database_query_data": False,
+    "queues": False,
+    "stack_frame_variables": False,
+}
+
+
 def sentry_init(
     dsn: str,
     *,
@@ -104,9 +126,8 @@ def sentry_init(
     **options,
 ) -> bool:
     """Errors of the pages and of the tasks reported to Sentry, only where a
-    DSN is set (True then). No personal data is sent (users' names, cookies,
-    IP addresses: the SDK's default, send_default_pii False, which sentry-sdk
-    2.75 deprecates passing); traces are off unless a sample rate is given."""
+    DSN is set (True then), without personal data (PRIVATE); traces are off
+    unless a sample rate is given."""
     if not dsn:
         return False
     try:
@@ -130,6 +151,10 @@ def sentry_init(
         release=release or None,
         traces_sample_rate=rate,
         before_send=sentry_tag_request_id,
+        data_collection=PRIVATE,
+        # The same for an SDK that reads the older options.
+        max_request_body_size="never",
+        include_local_variables=False,
         **options,
     )
     return True

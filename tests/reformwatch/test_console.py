@@ -3,11 +3,7 @@ one line (each expected 403 printed two tracebacks in the runserver console:
 Django's console and the portal's both printed Django's lines), and no line
 per eager task."""
 
-import os
-import subprocess
-import sys
-
-from django.conf import settings
+from tests.reformwatch.embedded import run_embedded
 
 REFUSED = """
 import django
@@ -28,22 +24,7 @@ app.task(name="console_test.noop")(noop).delay()  # eager: the embedded mode
 
 
 def test_a_refused_request_is_one_line_and_a_server_error_keeps_its_traceback():
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "LOG_LEVEL")
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "reformwatch.settings"
-    done = subprocess.run(
-        [sys.executable, "-c", REFUSED],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    printed = done.stderr
+    printed = run_embedded(REFUSED).stderr
     assert printed.count("Forbidden (Permission denied): /units/1/edit/") == 1, printed
     assert printed.count("Traceback") == 1 and "a real bug" in printed, printed
     # An eager task logs nothing (load_demo printed 99 "Task … succeeded"

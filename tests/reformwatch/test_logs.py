@@ -7,8 +7,6 @@ import json
 import logging
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -21,10 +19,7 @@ from celery.signals import before_task_publish
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
-from django.test import Client
 from django.urls import path
-from sentry_sdk.scope import should_send_default_pii
-from sentry_sdk.transport import Transport
 
 from reformwatch import urls as root_urls
 from reformwatch.celery import app
@@ -32,6 +27,7 @@ from reformwatch.logs import HEADER, sentry_init
 from reformwatch.middleware import current_request_id
 from reformwatch.settings_logging import logging_config
 from tests.integration.conftest import start_worker, stop_worker
+from tests.reformwatch.embedded import run_embedded
 from units import tasks
 from units.models import Heartbeat
 
@@ -167,17 +163,7 @@ logging.getLogger("reformwatch.test").warning("không có yêu cầu")
 
 
 def test_log_format_json_prints_one_object_a_line():
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="reformwatch.settings", LOG_FORMAT="json", LOG_LEVEL="INFO")
-    done = subprocess.run(
-        [sys.executable, "-c", FAILING_REQUESTS],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    done = run_embedded(FAILING_REQUESTS, LOG_FORMAT="json", LOG_LEVEL="INFO")
     lines = [json.loads(line) for line in done.stderr.splitlines()]  # each line parses
     failed, refused, plain = lines
     assert datetime.fromisoformat(failed.pop("time")).utcoffset() is not None
@@ -199,24 +185,6 @@ def test_log_format_json_prints_one_object_a_line():
     assert "status_code" not in plain and "path" not in plain
 
 
-class Collected(Transport):
-    """Sentry's transport for the test: keeps the events, sends nothing."""
-
-    events: list[dict] = []
-
-    def capture_envelope(self, envelope):
-        if envelope.get_event() is not None:
-            self.events.append(envelope.get_event())
-
-
-@pytest.fixture
-def sentry():
-    Collected.events = []
-    yield Collected.events
-    sentry_sdk.get_client().close()
-    sentry_sdk.get_global_scope().set_client(None)
-
-
 def test_sentry_is_off_without_a_dsn():
     assert sentry_init("", environment="prod") is False
     assert not sentry_sdk.get_client().is_active()  # nor did settings start it
@@ -227,30 +195,115 @@ def test_a_wrong_traces_sample_rate_stops_the_start():
         sentry_init("http://public@127.0.0.1:9/1", traces_sample_rate="often")
 
 
-@pytest.mark.urls("tests.reformwatch.test_logs")
-def test_sentry_reports_a_views_error_with_its_request_id(sentry, db):
-    started = sentry_init(
-        "http://public@127.0.0.1:9/1",
-        environment="staging",
-        release="reformwatch@test",
-        traces_sample_rate="0",
-        transport=Collected,
-    )
-    client = sentry_sdk.get_client()
-    assert started and client.is_active()
-    assert not should_send_default_pii() and not client.options["data_collection"]["user_info"]
-    assert client.options["environment"] == "staging"
-    assert client.options["traces_sample_rate"] == 0
-    assert {"django", "celery"} <= set(client.integrations)
+# In a process of its own: the SDK patches Django for good once started.
+SENTRY_ERRORS = """
+import json
+import django
+django.setup()
+import sentry_sdk
+from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory
+from django.test.utils import override_settings
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from sentry_sdk.scope import should_send_default_pii
+from sentry_sdk.transport import Transport
+from reformwatch import urls as root_urls
+from reformwatch.logs import sentry_init
 
-    browser = Client(raise_request_exception=False)
-    response = browser.get("/logs/boom/", headers={"X-Request-ID": "req-sentry-0001"})
-    assert response.status_code == 500
-    (event,) = [e for e in sentry if e.get("exception")]
-    assert event["tags"]["request_id"] == "req-sentry-0001"
-    assert event["exception"]["values"][-1]["value"] == "boom in a view"
-    assert event["environment"] == "staging" and event["release"] == "reformwatch@test"
-    assert "user" not in event and "Cookie" not in event["request"].get("headers", {})
+events, seen = [], {}
+
+class Collected(Transport):
+    def capture_envelope(self, envelope):
+        if envelope.get_event() is not None:
+            events.append(envelope.get_event())
+
+@csrf_exempt
+def boom(request):
+    full_name, email = request.POST.get("full_name"), request.POST.get("email")
+    seen.update(cookies=request.COOKIES, form=[full_name, email])
+    raise RuntimeError("boom in a view")
+
+urlpatterns = [*root_urls.urlpatterns, path("logs/boom/", boom)]
+handler500 = root_urls.handler500
+
+started = sentry_init(
+    "http://public@127.0.0.1:9/1",
+    environment="staging",
+    release="reformwatch@test",
+    traces_sample_rate="0",
+    transport=Collected,
+)
+client = sentry_sdk.get_client()
+# Through the WSGI application, as gunicorn calls it: the SDK reads the
+# request's URL, headers and cookies there (the test Client goes around it).
+application = get_wsgi_application()
+factory = RequestFactory()
+factory.cookies["rw_seen"] = "cookie-value-0001"
+
+def status_of(request):
+    started = []
+    body = application(request.environ, lambda status, headers, *exc: started.append(status))
+    b"".join(body)
+    body.close()
+    return int(started[0].split()[0])
+
+with override_settings(ROOT_URLCONF="__main__"):
+    statuses = [
+        status_of(factory.get(
+            "/logs/boom/?email=an%40example.vn", headers={"X-Request-ID": "req-sentry-0001"}
+        )),
+        status_of(factory.post(
+            "/logs/boom/",
+            {"full_name": "Nguyễn Văn An", "email": "an@example.vn"},
+            headers={"X-Request-ID": "req-sentry-0002"},
+        )),
+    ]
+client.flush()
+print(json.dumps({
+    "started": started,
+    "active": client.is_active(),
+    "pii": should_send_default_pii(),
+    "environment": client.options["environment"],
+    "traces_sample_rate": client.options["traces_sample_rate"],
+    "integrations": sorted(client.integrations),
+    "statuses": statuses,
+    "seen": seen,
+    "events": [e for e in events if e.get("exception")],
+}, default=str))
+"""
+
+
+def test_sentry_reports_a_views_error_with_its_request_id_and_no_personal_data():
+    done = run_embedded(SENTRY_ERRORS)
+    sent = json.loads(done.stdout.splitlines()[-1])
+    assert sent["started"] and sent["active"] and not sent["pii"]
+    assert sent["environment"] == "staging" and sent["traces_sample_rate"] == 0
+    assert {"django", "celery"} <= set(sent["integrations"])
+    assert sent["statuses"] == [500, 500]
+    # What the browser sent and the view read: a cookie, a name, an address.
+    assert sent["seen"]["cookies"] == {"rw_seen": "cookie-value-0001"}
+    assert sent["seen"]["form"] == ["Nguyễn Văn An", "an@example.vn"]
+
+    got, posted = sent["events"]
+    assert got["tags"]["request_id"] == "req-sentry-0001"
+    assert posted["tags"]["request_id"] == "req-sentry-0002"
+    for event in (got, posted):
+        assert event["exception"]["values"][-1]["value"] == "boom in a view"
+        assert event["environment"] == "staging" and event["release"] == "reformwatch@test"
+        assert "user" not in event
+        request = event["request"]
+        assert request["url"] == "http://testserver/logs/boom/"
+        assert request["headers"]["X-Request-Id"].startswith("req-sentry-")
+        assert (
+            "data" not in request and "cookies" not in request and not request.get("query_string")
+        )
+        frames = [f for v in event["exception"]["values"] for f in v["stacktrace"]["frames"]]
+        assert frames and not [f["function"] for f in frames if "vars" in f]
+        # Nothing the person sent is anywhere in the event, under any key.
+        text = json.dumps(event, ensure_ascii=False)
+        for personal in ("cookie-value-0001", "Nguyễn Văn An", "an@example.vn", "an%40example"):
+            assert personal not in text, (personal, text)
 
 
 @pytest.mark.services
