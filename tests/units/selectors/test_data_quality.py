@@ -4,6 +4,8 @@ small factory data, in a district clerk's scope and nationally."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from supervision.choices import SessionStatus
 from supervision.models import Recommendation, Session, SupervisoryBody, WorkingSession
@@ -302,7 +304,8 @@ def test_counts_per_scope_and_the_landing_total(clerk, national, district, other
     official = UserFactory(roles=[Role.OFFICIAL])
     assert dq.quality_total(official, TODAY) is None
     supervisor = UserFactory(roles=[Role.SUPERVISOR])
-    assert dq.may_read_quality(supervisor)
+    assert dq.may_read_quality(supervisor) and dq.quality_total(supervisor, TODAY) is None
+    assert dq.quality_total(AnonymousUser(), TODAY) is None
 
 
 def test_counts_are_cached_until_the_registry_changes(
@@ -318,3 +321,12 @@ def test_counts_are_cached_until_the_registry_changes(
     with django_capture_on_commit_callbacks(execute=True):
         registry_changed()
     assert dq.check_counts(clerk, TODAY)["services-without-establishment"] == 2
+
+
+def test_warming_counts_every_readers_scope(clerk, national, official, district, other_district):
+    ServiceUnitFactory(area=district)
+    outsider = UserFactory(roles=[Role.SUPERVISOR], scope_area=other_district)
+    assert dq.quality_warm(TODAY) == 3  # the district, the nation, the other district
+    cache_keys = [dq.quality_version(user, TODAY) for user in (clerk, national, outsider)]
+    assert all(cache.get(key) is not None for key in cache_keys)
+    assert cache.get(dq.quality_version(clerk, TODAY))["services-without-establishment"] == 1
