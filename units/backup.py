@@ -5,9 +5,10 @@ the manifest's counts were read in; SQLite's backup API on the embedded
 default), every file under MEDIA_ROOT (read after the dump: every file the dump
 names is there), then `manifest.json`: format, migrations, counts, the audit
 chain's head, a SHA-256 per member. `restore` changes nothing until the archive
-has proved whole and the target empty (or forced), restores the database in one
-transaction and the files, then checks counts, migrations and the audit chain
-against the manifest."""
+has proved whole and the target empty (or forced), moves the files in and
+restores the database in one transaction (the moves undone if it fails), then
+checks counts, migrations and the audit chain against the manifest. The archive
+is created readable by its owner only (0600): it holds password hashes."""
 
 import datetime as dt
 import hashlib
@@ -51,8 +52,42 @@ COUNTED = {
 }
 DATA = ("units", "restructurings", "staffing_figures", "audit_entries", "users", "sessions")
 Say = Callable[[str], None]
+# Django's connection settings, and the libpq parameters DATABASE_URL's query
+# string may carry (dj-database-url puts every one in OPTIONS; `currentSchema`
+# becomes `options`), as the variables pg_dump and pg_restore read.
 LIBPQ = {"HOST": "PGHOST", "PORT": "PGPORT", "USER": "PGUSER", "PASSWORD": "PGPASSWORD"}
-LIBPQ |= {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT"}
+LIBPQ |= {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+    "sslcrldir": "PGSSLCRLDIR",
+    "sslsni": "PGSSLSNI",
+    "sslcompression": "PGSSLCOMPRESSION",
+    "sslnegotiation": "PGSSLNEGOTIATION",
+    "ssl_min_protocol_version": "PGSSLMINPROTOCOLVERSION",
+    "ssl_max_protocol_version": "PGSSLMAXPROTOCOLVERSION",
+    "requirepeer": "PGREQUIREPEER",
+    "require_auth": "PGREQUIREAUTH",
+    "channel_binding": "PGCHANNELBINDING",
+    "gssencmode": "PGGSSENCMODE",
+    "krbsrvname": "PGKRBSRVNAME",
+    "gsslib": "PGGSSLIB",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "servicefile": "PGSERVICEFILE",
+    "options": "PGOPTIONS",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "application_name": "PGAPPNAME",
+    "client_encoding": "PGCLIENTENCODING",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "load_balance_hosts": "PGLOADBALANCEHOSTS",
+    "hostaddr": "PGHOSTADDR",
+}
+# Folders a restore makes inside MEDIA_ROOT (units/backup_media.py): its staging,
+# and the files it replaced; neither is the portal's files.
+STAGING, ASIDE = ".restore-", ".before-restore-"
 
 
 class BackupError(Exception):
@@ -158,6 +193,8 @@ def media_files() -> list[Path]:
         return []
     found = []
     for folder, dirs, files in os.walk(root):
+        if Path(folder) == root:
+            dirs[:] = [d for d in dirs if not d.startswith((STAGING, ASIDE))]
         dirs.sort()
         found += [Path(folder) / name for name in sorted(files)]
     return [path for path in found if path.is_file() and not path.is_symlink()]
@@ -189,7 +226,13 @@ def backup(path: str | Path, *, say: Say = print) -> dict:
                 **state,
                 "members": [],
             }
-            with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+            # The archive holds password hashes and token digests: the portal's
+            # user alone reads it, whatever the umask (os.replace keeps the mode).
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with (
+                os.fdopen(fd, "wb") as out,
+                tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar,
+            ):
                 _add(tar, dump, DUMP[engine], manifest)
                 root = Path(settings.MEDIA_ROOT)
                 files = media_files()

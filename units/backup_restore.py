@@ -1,18 +1,16 @@
 """Restore an archive of `manage.py backup` (units/backup.py): nothing changes
 until the archive has proved whole (format, kind of database, migrations the
 code knows, every member's checksum) and the target holds no data (or the
-restore is forced); then the database in one transaction, the files, and a
+restore is forced); then the files (units/backup_media.py) and the database in
+one transaction, the files' moves undone if the database's load fails, and a
 check of the result against the manifest."""
 
-import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import tarfile
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -42,6 +40,7 @@ from .backup import (
     media_members,
     run_pg,
 )
+from .backup_media import media_placed, staging_folder
 
 # Another machine's roles are not this one's (no owners, no grants); one
 # transaction, stopped at the first error: a restore that fails changes nothing.
@@ -130,6 +129,30 @@ def _complete(manifest: dict) -> bool:
         return False
 
 
+def _refuse_newer_target(manifest: dict) -> None:
+    """On PostgreSQL, refuse a target migrated further than the archive, forced
+    or not: pg_restore --clean drops only the objects it restores, so the newer
+    version's tables would stay behind and the next migrate would fail on them."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's backup API replaces the whole file
+    archived = {(app, name) for app, names in manifest["migrations"].items() for name in names}
+    newer = [
+        f"{app}.{name}"
+        for app, names in current_state()["migrations"].items()
+        for name in names
+        if (app, name) not in archived
+    ]
+    if newer:
+        raise BackupError(
+            _(
+                "The target database has migrations the backup lacks (%(names)s): restoring"
+                " over it would leave their tables behind. Nothing was changed. Restore into"
+                " a new empty database (createdb), then run manage.py migrate."
+            )
+            % {"names": ", ".join(newer[:5])}
+        )
+
+
 def held_data() -> dict[str, int]:
     """What the target already holds: rows of the data tables, and files."""
     held = {name: n for name, n in current_state()["counts"].items() if name in DATA and n}
@@ -163,12 +186,13 @@ def restore(path: str | Path, *, force: bool = False, say: Say = print) -> Resto
                 )
                 % {"held": ", ".join(f"{n} {HELD[name]}" for name, n in held.items())}
             )
-        with _staging() as staging:
+        _refuse_newer_target(manifest)
+        with staging_folder() as staging:
             _extract(tar, manifest, staging)
             say(_("Archive checked: every checksum matches."))
-            _load(staging / DUMP[manifest["engine"]])
+            with media_placed(staging) as aside:
+                _load(staging / DUMP[manifest["engine"]])
             say(_("Database restored."))
-            aside = _place_media(staging / MEDIA)
             if aside:
                 say(_("The files that were there are kept in %(path)s.") % {"path": aside})
     for key in versions.COUNTERS:  # cached pages were of the data replaced
@@ -185,20 +209,6 @@ def _opened(path):
         raise BackupError(_("The archive cannot be read: %(error)s.") % {"error": error}) from error
     with tar:
         yield tar
-
-
-@contextmanager
-def _staging():
-    """A folder beside MEDIA_ROOT (same file system: the files move in by a
-    rename), removed afterwards."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = root.parent / f".{root.name}.restore-{uuid.uuid4().hex[:8]}"
-    (staging / MEDIA).mkdir(parents=True)
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _extract(tar: tarfile.TarFile, manifest: dict, staging: Path) -> None:
@@ -262,20 +272,6 @@ def _load(dump: Path) -> None:
         source.close()
 
 
-def _place_media(files: Path) -> Path | None:
-    """The restored files become MEDIA_ROOT; files there before are moved aside
-    (returned), never deleted."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    aside = None
-    if root.exists() and any(root.iterdir()):
-        aside = root.with_name(f"{root.name}.before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}")
-        shutil.move(root, aside)
-    elif root.exists():
-        root.rmdir()
-    shutil.move(files, root)
-    return aside
-
-
 def check(manifest: dict) -> list[str]:
     """The restored database and files against the manifest: counts, migrations,
     the audit chain (verified whole, ending at the manifest's head); [] if all
@@ -284,19 +280,25 @@ def check(manifest: dict) -> list[str]:
     state = current_state()
     for name, count in manifest["counts"].items():
         if state["counts"].get(name) != count:
-            problems.append(f"{name}: {state['counts'].get(name)} ≠ {count}")
+            problems.append(
+                _("%(name)s: %(found)s, the backup has %(count)s")
+                % {"name": name, "found": state["counts"].get(name), "count": count}
+            )
     if state["migrations"] != manifest["migrations"]:
-        problems.append("migrations differ")
+        problems.append(_("the migrations differ"))
     head = manifest["audit_head"]
     expect = [head["hash"]] if head["hash"] != GENESIS else []
     verdict = verify(expect=expect)
     if not verdict.ok:
-        problems.append(f"audit chain: {verdict.reason}")
+        problems.append(_("audit chain: %(reason)s") % {"reason": verdict.reason})
     elif (verdict.count, verdict.last_hash) != (head["count"], head["hash"]):
-        problems.append(f"audit chain: {verdict.count} entries ending {verdict.last_hash}")
+        problems.append(
+            _("audit chain: %(count)d entries ending %(hash)s")
+            % {"count": verdict.count, "hash": verdict.last_hash}
+        )
     root = Path(settings.MEDIA_ROOT)
     for member in media_members(manifest):  # their checksums were checked on the way in
         file = root / member["name"].removeprefix(f"{MEDIA}/")
         if not file.is_file() or file.stat().st_size != member["size"]:
-            problems.append(f"{member['name']}: missing or changed")
+            problems.append(_("%(name)s: missing or changed") % {"name": member["name"]})
     return problems

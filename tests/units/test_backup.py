@@ -7,10 +7,12 @@ data are refused with nothing changed. PostgreSQL's drill:
 tests/integration/test_backup_restore.py."""
 
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +27,8 @@ from django.db import connection
 
 from tests.factories import ServiceUnitFactory
 from tests.files import PDF, word_document
-from units.backup import run_pg
+from units import backup_restore
+from units.backup import BackupError, media_files, run_pg
 from units.choices import RestructuringKind as K
 from units.models import AuditChainHead, AuditEntry, ReductionFigure, Unit
 from units.services.recompute import recompute
@@ -183,14 +186,14 @@ def damaged(archive: Path, out: Path) -> Path:
 
 def refused(archive: Path, *options: str) -> str:
     """The restore's refusal, after checking that it changed nothing here: not the
-    database, not MEDIA_ROOT, and no staging folder left beside it."""
+    database, not MEDIA_ROOT, and no staging or aside folder left in or beside it."""
     media = Path(settings.MEDIA_ROOT)
     before = (list(Unit.objects.values_list("id", "name")), files_of(media))
-    beside = sorted(media.parent.iterdir())
+    beside = (sorted(media.parent.iterdir()), sorted(media.iterdir()))
     with pytest.raises(CommandError) as refusal:
         call_command("restore", str(archive), *options, stdout=io.StringIO())
     assert (list(Unit.objects.values_list("id", "name")), files_of(media)) == before
-    assert sorted(media.parent.iterdir()) == beside
+    assert (sorted(media.parent.iterdir()), sorted(media.iterdir())) == beside
     return str(refusal.value)
 
 
@@ -242,9 +245,99 @@ def test_a_target_that_holds_data_is_refused_unless_forced(recorded, tmp_path):
     assert not Unit.objects.filter(pk=later.pk).exists()  # the archive's state, checked
     assert AuditEntry.objects.count() == 2
     assert AuditChainHead.objects.get().last_hash in out.getvalue()
-    assert "later.pdf" not in files_of(media)
-    aside = [p for p in tmp_path.iterdir() if p.name.startswith("media.before-restore-")]
+    assert "decisions/later.pdf" not in files_of(media)
+    aside = [p for p in media.iterdir() if p.name.startswith(".before-restore-")]
     assert len(aside) == 1 and (aside[0] / "decisions" / "later.pdf").read_bytes() == PDF
+    assert not any(".before-restore-" in str(p) for p in media_files())  # not backed up
+
+
+def later_records(media: Path) -> None:
+    """A unit and a decision file recorded after the backup: what --force replaces."""
+    ServiceUnitFactory(name="Trường lập sau khi sao lưu")
+    (media / "decisions" / "later.pdf").write_bytes(PDF)
+
+
+def test_a_media_root_that_is_a_mount_point_is_restored_into(recorded, monkeypatch):
+    """A mount point cannot be renamed nor removed (EBUSY): the restore moves
+    what is inside it, never the folder."""
+    archive, media = recorded
+    source_files = files_of(media)
+    later_records(media)
+    rename, rmdir = os.rename, os.rmdir
+
+    def busy(call):
+        def guarded(path, *args, **kwargs):
+            if Path(path).resolve() == media.resolve():
+                raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(path))
+            return call(path, *args, **kwargs)
+
+        return guarded
+
+    monkeypatch.setattr(os, "rename", busy(rename))
+    monkeypatch.setattr(os, "rmdir", busy(rmdir))
+    call_command("restore", str(archive), "--force", stdout=io.StringIO())
+    assert not Unit.objects.filter(name="Trường lập sau khi sao lưu").exists()
+    kept = {n: b for n, b in files_of(media).items() if not n.startswith(".before-restore-")}
+    assert kept == source_files
+    (aside,) = [p for p in media.iterdir() if p.name.startswith(".before-restore-")]
+    assert (aside / "decisions" / "later.pdf").read_bytes() == PDF
+
+
+def test_a_move_that_fails_changes_neither_the_database_nor_the_files(recorded, monkeypatch):
+    """A file system that refuses a move (another disk: EXDEV) after the files
+    there were moved aside: they are put back, and the database is not loaded."""
+    archive, media = recorded
+    later_records(media)
+    rename, move = os.rename, shutil.move
+
+    def refusing(call):
+        def guarded(source, target, *args, **kwargs):
+            if ".restore-" in str(source):  # a staged file on its way in
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(source))
+            return call(source, target, *args, **kwargs)
+
+        return guarded
+
+    monkeypatch.setattr(os, "rename", refusing(rename))
+    monkeypatch.setattr(shutil, "move", refusing(move))
+    assert str(media.resolve()) in refused(archive, "--force")
+    assert Unit.objects.filter(name="Trường lập sau khi sao lưu").exists()
+
+
+def test_a_database_load_that_fails_puts_the_files_back(recorded, monkeypatch):
+    archive, media = recorded
+    later_records(media)
+
+    def failing(dump):
+        raise BackupError("pg_restore failed: the disk is full")
+
+    monkeypatch.setattr(backup_restore, "_load", failing)
+    assert "the disk is full" in refused(archive, "--force")
+
+
+def test_the_archive_is_readable_by_its_owner_only(recorded, tmp_path):
+    """It holds password hashes and API token digests."""
+    archive, _media = recorded
+    umask = os.umask(0o022)
+    try:
+        call_command("backup", str(tmp_path / "again.tar"), stdout=io.StringIO())
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "again.tar").stat().st_mode & 0o777 == 0o600
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_what_differs_after_a_restore_is_said_in_the_portal_s_language(recorded, monkeypatch):
+    archive, _media = recorded
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    manifest["counts"]["units"] += 1
+    manifest["migrations"]["units"].append("9999_later")
+    manifest["audit_head"]["count"] += 1
+    manifest["members"].append({"name": "media/gone.pdf", "size": 1, "sha256": "0" * 64})
+    monkeypatch.setattr(backup_restore, "_", lambda text: f"«{text}»")
+    problems = backup_restore.check(manifest)
+    assert len(problems) == 4 and all(p.startswith("«") for p in problems), problems
 
 
 def test_the_database_password_reaches_pg_dump_in_its_environment_not_its_arguments(
@@ -260,9 +353,22 @@ def test_the_database_password_reaches_pg_dump_in_its_environment_not_its_argume
     monkeypatch.setattr("units.backup.subprocess.run", run)
     for key, value in {"HOST": "db.internal", "USER": "rw", "PASSWORD": "mật-khẩu-bí-mật"}.items():
         monkeypatch.setitem(connection.settings_dict, key, value)
-    monkeypatch.setitem(connection.settings_dict, "OPTIONS", {"sslmode": "verify-full"})
+    options = {
+        "sslmode": "verify-full",
+        "sslrootcert": "/etc/reformwatch/ca.pem",
+        "sslcert": "/etc/reformwatch/client.pem",
+        "sslkey": "/etc/reformwatch/client.key",
+        "options": "-c search_path=reformwatch",  # dj-database-url's currentSchema
+        "connect_timeout": 10,
+    }
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
     run_pg(["pg_dump", "--format=custom", "reformwatch"])
     ((args, env),) = calls
     assert "mật-khẩu-bí-mật" not in " ".join(args)
     assert env["PGPASSWORD"] == "mật-khẩu-bí-mật" and env["PGHOST"] == "db.internal"
     assert env["PGUSER"] == "rw" and env["PGSSLMODE"] == "verify-full"
+    assert env["PGSSLROOTCERT"] == "/etc/reformwatch/ca.pem"
+    assert env["PGSSLCERT"] == "/etc/reformwatch/client.pem"
+    assert env["PGSSLKEY"] == "/etc/reformwatch/client.key"
+    assert env["PGOPTIONS"] == "-c search_path=reformwatch"
+    assert env["PGCONNECT_TIMEOUT"] == "10"
