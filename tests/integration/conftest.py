@@ -3,6 +3,7 @@
 import os
 import subprocess
 import time
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.db import connection
@@ -15,11 +16,29 @@ from units.models import RecomputeMark, RecomputeRun, ReductionDelta, ReductionF
 from units.services.recompute import recompute
 
 
+def database_url(name: str | None = None) -> str:
+    """DATABASE_URL for the test database, or for the database `name` on the same
+    server: its user, password, host and options, each quoted for a URL."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
+    host = db["HOST"] or ""
+    host = f"[{host}]" if ":" in host else quote(host, safe="")  # IPv6, or a socket's folder
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    options = urlencode(db.get("OPTIONS") or {})
+    database = quote(name or db["NAME"], safe="")
+    return f"postgres://{user}{password}@{host}{port}/{database}" + (
+        f"?{options}" if options else ""
+    )
+
+
 def start_worker(*options: str, redis_url: str = "", **queues) -> subprocess.Popen:
     """A worker on the test database (and on `redis_url` instead of REDIS_URL)."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, **({"REDIS_URL": redis_url} if redis_url else {})}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        **({"REDIS_URL": redis_url} if redis_url else {}),
+    }
     return celery_worker(
         "--loglevel=INFO",
         "--without-heartbeat",
