@@ -12,8 +12,9 @@ class Command(BaseCommand):
     help = (
         "Restore a backup made by manage.py backup into the configured database and "
         "MEDIA_ROOT, then check the audit chain, the counts and the files against its "
-        "manifest. Refuses a damaged archive, an unknown format, or a target that holds "
-        "data (unless --force)."
+        "manifest. Refuses a damaged archive, an unknown format, a target that holds "
+        "data (unless --force), or a PostgreSQL target migrated further than the archive "
+        "(even with --force: restore into a new empty database)."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="replace a database that holds data (its files are moved aside, not deleted)",
+            help=(
+                "replace a database that holds data (its files are moved into "
+                "MEDIA_ROOT/.before-restore-<time>/, not deleted)"
+            ),
         )
 
     def handle(self, *args, archive, force, **options):
