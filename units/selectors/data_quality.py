@@ -325,8 +325,8 @@ register(
         id="services-without-establishment",
         title=_("Active public service units with no establishing decision"),
         fix=_(
-            "Record the decision that established the unit (Restructurings → New → "
-            "Establish), or correct its dates if it is no longer active."
+            "Record the decision that established the unit (Restructurings → Record a "
+            "restructuring → Establish), or correct its dates if it is no longer active."
         ),
         rows=services_without_establishment,
         columns=UNIT_COLUMNS,
