@@ -13,6 +13,9 @@ Read by gunicorn's master before Django loads, so it imports nothing of the
 portal; a wrong environment value stops the start with its name.
 """
 
+import datetime as dt
+import json
+import logging
 import os
 
 
@@ -73,6 +76,65 @@ access_log_format = (
     '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s "%(a)s"'
 )
 proc_name = "reformwatch"
+
+
+class JsonLines(logging.Formatter):
+    """gunicorn's own lines (its access log, its errors) as one JSON object a
+    line with LOG_FORMAT=json, under the names the portal's lines use
+    (reformwatch.logs.JsonFormatter, which this file cannot import: it loads
+    Celery and Django in the master). An access line adds the request id the
+    portal answered with, the status, method, path and duration."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.name == "gunicorn.access" and hasattr(record.args, "get"):
+            atoms = record.args  # gunicorn's atoms, the same as access_log_format's
+            line |= {
+                "request_id": atoms["{x-request-id}o"],
+                "status_code": int(atoms["s"]) if str(atoms["s"]).isdigit() else atoms["s"],
+                "method": atoms["m"],
+                "path": atoms["U"],
+                "duration_ms": atoms["M"],
+                "forwarded_for": atoms["{x-forwarded-for}i"],
+            }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _json_logging() -> dict:
+    """gunicorn's logging configuration for LOG_FORMAT=json: access lines on
+    stdout and errors on stderr, as its defaults, each a JSON object; neither
+    passed on to the root logger, where the portal's console would print them
+    a second time."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonLines}},
+        "handlers": {
+            "access": handler | {"stream": "ext://sys.stdout"},
+            "error": handler | {"stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+            "gunicorn.error": {"level": "INFO", "handlers": ["error"], "propagate": False},
+        },
+        "root": {"level": "INFO", "handlers": []},
+    }
+
+
+# LOG_FORMAT as the portal reads it (reformwatch/settings_logging.py): plain
+# lines are gunicorn's own format above; json, the same objects as the portal's.
+if os.environ.get("LOG_FORMAT", "plain") == "json":
+    logconfig_dict = _json_logging()
 
 # gunicorn 25+ opens a control socket for `gunicornc` in the user's home by
 # default, one path for every instance on the machine: only where one is asked.
