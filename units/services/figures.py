@@ -7,11 +7,13 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reformwatch.queue import after_commit, enqueue
 
 from ..audit import audit_bulk
+from ..audit_chain import chain_lock
 from ..models import Area, RecomputeMark, RecomputeRun, Unit, User
 from .stale_marks import stale_pairs
 
@@ -56,12 +58,18 @@ def figures_mark_stale(*, areas: Iterable[Area], since: dt.date, covers: bool = 
     pairs = stale_pairs(areas=areas, since=since)
     if covers:
         pairs += [(area.pk, COVERS) for area in areas]
-    RecomputeMark.objects.bulk_create(
-        [RecomputeMark(area_id=area, year=year) for area, year in dict.fromkeys(pairs)],
-        update_conflicts=True,
-        unique_fields=["area", "year"],
-        update_fields=["marked_at"],
-    )
+    # The audit chain's head first: every writer that marks audits in the same
+    # transaction, before or after. One lock order (head, then marks): a
+    # decision that marked then audited and a staffing save that audited then
+    # marked, on the same area at once, deadlocked and one was answered 503.
+    with transaction.atomic(savepoint=False):
+        chain_lock()
+        RecomputeMark.objects.bulk_create(
+            [RecomputeMark(area_id=area, year=year) for area, year in dict.fromkeys(pairs)],
+            update_conflicts=True,
+            unique_fields=["area", "year"],
+            update_fields=["marked_at"],
+        )
     after_commit(_request_recompute)
 
 
