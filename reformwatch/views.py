@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from supervision.selectors.sessions import latest_published
-from units.api.errors import RETRY_AFTER, UNAVAILABLE, DatabaseUnavailable, problem_response
+from units.api.errors import (
+    RETRY_AFTER,
+    DatabaseUnavailable,
+    database_unavailable,
+    problem_response,
+)
 from units.selectors.units import national_headline
 
 logger = logging.getLogger(__name__)
@@ -41,6 +46,8 @@ def _error_page(request, status: int, title: str, message: str, code: str):
 
 
 def bad_request(request, exception=None):
+    if database_unavailable(exception):  # a session that could not be saved
+        return _unavailable(request)
     if isinstance(exception, RequestDataTooBig):  # more than DATA_UPLOAD_MAX_MEMORY_SIZE
         return _error_page(
             request,
@@ -78,17 +85,22 @@ def page_not_found(request, exception=None):
     )
 
 
+def _unavailable(request):
+    """The database gone for a moment: 503, and when to try again."""
+    response = _error_page(
+        request,
+        503,
+        _("Temporarily unavailable"),
+        DatabaseUnavailable.default_detail,
+        DatabaseUnavailable.default_code,
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def server_error(request):
-    if isinstance(sys.exception(), UNAVAILABLE):  # handler500 runs inside the except
-        response = _error_page(
-            request,
-            503,
-            _("Temporarily unavailable"),
-            DatabaseUnavailable.default_detail,
-            DatabaseUnavailable.default_code,
-        )
-        response["Retry-After"] = str(RETRY_AFTER)
-        return response
+    if database_unavailable(sys.exception()):  # handler500 runs inside the except
+        return _unavailable(request)
     return _error_page(
         request,
         500,

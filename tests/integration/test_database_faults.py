@@ -10,13 +10,16 @@ recompute. A decision's connection lost after its commit, the one moment where
 a recorded write could be answered 503, has a test of its own."""
 
 import logging
+import sys
 import threading
 import time
+import uuid
 from collections import Counter
 
 import psycopg
 import pytest
 import requests
+from django.core.signals import got_request_exception
 from django.db import connection
 from django.test import Client
 
@@ -125,7 +128,18 @@ class Stream:
         self.base, self.token, self.session = base, token, session
         self.writes: dict[str, tuple[str, dict, int, str | None]] = {}
         self.reads: Counter = Counter()
-        self.bad_reads: list[tuple[str, int]] = []
+        self.read_paths: Counter = Counter()  # reads by page: how many a bad count is of
+        self.bad_reads: list[tuple[str, int, str]] = []
+        # What the server raised, by request id: the django.request logger that
+        # would print it is off (the expected 503s' tracebacks), so a bad read
+        # names its cause here.
+        self.raised: dict[str, str] = {}
+
+    def note_exception(self, sender, request=None, **kwargs) -> None:
+        """got_request_exception's receiver (Django sends it inside the except)."""
+        exc = sys.exception()
+        request_id = request.headers.get("X-Request-ID", "") if request is not None else ""
+        self.raised[request_id] = f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}"
 
     def client(self) -> requests.Session:
         client = requests.Session()
@@ -147,12 +161,17 @@ class Stream:
         client = self.client()
         while not stop.is_set():
             for path in paths:
-                answer = client.get(self.base + path, timeout=60)
+                request_id = f"read-{uuid.uuid4().hex}"
+                answer = client.get(
+                    self.base + path, headers={"X-Request-ID": request_id}, timeout=60
+                )
                 self.reads[answer.status_code] += 1
+                self.read_paths[path.partition("?")[0]] += 1
                 if answer.status_code >= 500 and not (
                     answer.status_code == 503 and answer.headers.get("Retry-After")
                 ):
-                    self.bad_reads.append((path, answer.status_code))
+                    cause = self.raised.get(request_id, "no exception reached Django's handler")
+                    self.bad_reads.append((path, answer.status_code, cause))
 
 
 def present(kind: str, key: str) -> tuple[int, int]:
@@ -238,6 +257,7 @@ def test_connections_terminated_mid_stream_lose_no_write_and_the_figures_converg
     # The expected 503s' tracebacks would fill the CI log: the answers are counted.
     for name in ("django.request", "reformwatch.views"):  # and the plain error page's
         monkeypatch.setattr(logging.getLogger(name), "disabled", True)
+    got_request_exception.connect(stream.note_exception)
     worker = start_worker()
     try:
         fault = storm(stream, writes, pages)
@@ -268,23 +288,27 @@ def test_connections_terminated_mid_stream_lose_no_write_and_the_figures_converg
         converge = settled - written
     finally:
         stop_worker(worker)
+        got_request_exception.disconnect(stream.note_exception)
     swept = figures_snapshot()
     runs = Counter(RecomputeRun.objects.values_list("status", flat=True))
     recompute(trigger="manual", everything=True)
+    causes = Counter(f"{path} {status} {cause}" for path, status, cause in stream.bad_reads)
     print(
         f"\nFAULT pg_terminate: rounds={fault['rounds']} (mid-run {fault['mid-run']}) "
         f"backends={fault['backends']} "
         f"writes={len(stream.writes)} accepted={len(accepted)} refused={len(refused)} "
         f"lost={len(lost)} 5xx={sum(n for s, n in statuses.items() if s >= 500)} "
         f"(503 with Retry-After: all={not unexplained}) retried_ok={len(refused) - len(not_taken)} "
-        f"reads={dict(stream.reads)} runs={dict(runs)} converge={converge:.1f}s after the last "
+        f"reads={dict(stream.reads)} of {dict(stream.read_paths)} bad_reads={dict(causes)} "
+        f"runs={dict(runs)} "
+        f"converge={converge:.1f}s after the last "
         f"write, {settled - fault['over']:.1f}s after the last fault"
     )
     assert len(stream.writes) == sum(len(bodies) for bodies in writes.values())
     assert set(statuses) <= {200, 201, 503}, statuses
     assert not lost and not half and not unexplained, (lost, half, unexplained)
     assert not not_taken, not_taken
-    assert not stream.bad_reads, stream.bad_reads
+    assert not stream.bad_reads, "\n".join(map(str, stream.bad_reads))
     assert fault["backends"] and (refused or stream.reads[503]), "the fault hit nothing"
     assert verify().ok  # no entry of a refused write left a gap or a fork in the chain
     assert swept == figures_snapshot()

@@ -67,6 +67,20 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER = 5  # seconds: a restart takes about that
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether `exc` is the database gone: one of UNAVAILABLE, or raised from
+    or while handling one (Django's SessionInterrupted, a 400, is raised while
+    handling the failed save of a session; code that wraps a lost
+    connection's error in its own)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, UNAVAILABLE):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 class DatabaseUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = gettext_lazy(
@@ -183,7 +197,7 @@ class ProblemHandler(ExceptionHandler):
         return isinstance(exc, SuspiciousOperation) or super().should_not_handle(exc)
 
     def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
-        if isinstance(exc, UNAVAILABLE):
+        if database_unavailable(exc):
             return DatabaseUnavailable()
         if not isinstance(exc, exceptions.APIException):
             return exceptions.APIException(
