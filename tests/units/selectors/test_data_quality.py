@@ -15,6 +15,7 @@ from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, U
 from units.choices import Role, StaffingCategory
 from units.models import Restructuring, RestructuringLink, StaffingFigure
 from units.selectors import data_quality as dq
+from units.selectors import data_quality_units as dqu
 
 TODAY = dt.date(2026, 6, 1)
 S = SessionStatus
@@ -118,9 +119,9 @@ def test_staffing_over_quota(clerk, national, district, other_district):
     figure(unit, 2026, None, 5)
     figure(unit, 2023, 10, None)
     figure(other, 2024, 3, 4)
-    rows = list(dq.staffing_over_quota(clerk, TODAY))
+    rows = list(dqu.staffing_over_quota(clerk, TODAY))
     assert [(row[0], row[3], row[5], row[6]) for row in rows] == [(unit.pk, over.year, 10, 12)]
-    assert dq.staffing_over_quota(national, TODAY).count() == 2
+    assert dqu.staffing_over_quota(national, TODAY).count() == 2
 
 
 def test_staffing_missing_for_a_year_a_unit_was_active(clerk, national, district, other_district):
@@ -136,7 +137,7 @@ def test_staffing_missing_for_a_year_a_unit_was_active(clerk, national, district
     agency = AgencyFactory(area=district, established_on=dt.date(2026, 1, 1))
     figure(agency, 2026, 4, 4, StaffingCategory.CIVIL_SERVANT)
     outside = ServiceUnitFactory(area=other_district)
-    rows = list(dq.staffing_missing(clerk, TODAY))
+    rows = list(dqu.staffing_missing(clerk, TODAY))
     assert {(row[0], row[-1]) for row in rows} == {
         (gaps.pk, 2025),
         (gaps.pk, 2026),
@@ -144,20 +145,20 @@ def test_staffing_missing_for_a_year_a_unit_was_active(clerk, national, district
         (new.pk, 2026),
     }
     assert [row[-1] for row in rows] == sorted((row[-1] for row in rows), reverse=True)
-    assert dq.staffing_missing(clerk, TODAY).count() == 4
-    national_rows = {(row[0], row[-1]) for row in dq.staffing_missing(national, TODAY)}
+    assert dqu.staffing_missing(clerk, TODAY).count() == 4
+    national_rows = {(row[0], row[-1]) for row in dqu.staffing_missing(national, TODAY)}
     assert national_rows - {(row[0], row[-1]) for row in rows} == {
         (outside.pk, 2024),
         (outside.pk, 2025),
         (outside.pk, 2026),
     }
     # A page of the united rows reads like any queryset's.
-    assert len(dq.staffing_missing(national, TODAY)[2:5]) == 3
+    assert len(dqu.staffing_missing(national, TODAY)[2:5]) == 3
 
 
 def test_staffing_missing_is_empty_before_any_figure(clerk, district):
     ServiceUnitFactory(area=district)
-    assert dq.staffing_missing(clerk, TODAY).count() == 0
+    assert dqu.staffing_missing(clerk, TODAY).count() == 0
 
 
 def test_decisions_without_file(clerk, national, district, other_district):
@@ -330,3 +331,19 @@ def test_warming_counts_every_readers_scope(clerk, national, official, district,
     cache_keys = [dq.quality_version(user, TODAY) for user in (clerk, national, outsider)]
     assert all(cache.get(key) is not None for key in cache_keys)
     assert cache.get(dq.quality_version(clerk, TODAY))["services-without-establishment"] == 1
+
+
+def test_the_landing_total_reads_the_latest_counts_after_a_change(
+    clerk, district, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from units.versions import registry_changed
+
+    ServiceUnitFactory(area=district)
+    first = dq.quality_total(clerk, TODAY)  # nothing cached yet: counted
+    ServiceUnitFactory(area=district)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_changed()
+    with django_assert_max_num_queries(0):  # the landing page never counts again
+        assert dq.quality_total(clerk, TODAY) == first
+    assert dq.check_counts(clerk, TODAY)["services-without-establishment"] == 2
+    assert dq.quality_total(clerk, TODAY) == first + 1
