@@ -58,6 +58,14 @@ class Supervised:
                 self.exits.append(self.process.returncode)
                 self.process = self._start()
 
+    def ready(self, seconds: float = 60) -> None:
+        """Until the worker has connected and consumes (its start takes seconds
+        here): Redis must go while it runs, not before it ever connected."""
+        deadline = time.monotonic() + seconds
+        while not any(" ready." in line for line in self.lines):
+            assert time.monotonic() < deadline, "".join(self.lines)
+            time.sleep(0.1)
+
     def unwatched(self):
         """The worker as it runs now, no longer restarted."""
         self.stop.set()
@@ -162,6 +170,7 @@ def test_redis_killed_mid_stream_loses_no_write_answers_no_5xx_and_the_figures_c
     supervised = Supervised(own_redis.url)
     worker = supervised.process
     try:
+        supervised.ready()
         fault = redis_storm(stream, writes, pages, own_redis)
         statuses = Counter(status for _kind, _b, status, _r in stream.writes.values())
         accepted = {k for k, (_kind, _b, status, _r) in stream.writes.items() if status < 400}
