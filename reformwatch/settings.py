@@ -298,6 +298,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 23 * 3600},
     },
+    # Daily just after midnight: the data-quality counts (overdue moves with the date).
+    "data-quality-warm": {
+        "task": "units.tasks.data_quality_warm",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": 23 * 3600},
+    },
     "staffing-imports-cleanup": {
         "task": "units.tasks.staffing_imports_cleanup",
         "schedule": 24 * 3600,

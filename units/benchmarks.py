@@ -15,7 +15,13 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
 
-from . import benchmarks_api, benchmarks_audit, benchmarks_figures, benchmarks_live
+from . import (
+    benchmarks_api,
+    benchmarks_audit,
+    benchmarks_figures,
+    benchmarks_live,
+    benchmarks_quality,
+)
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
 from .demo.national_apply import DECISION as DECISION_2025
 from .demo.national_apply import province_groups
@@ -99,6 +105,7 @@ def run(bench) -> None:
     pages(bench, "clerk", clerk, province=None, today=today, district=district)
     bench.page("landing.anonymous", None, "/")
     benchmarks_api.api_pages(bench, bench_user("bench-official", Role.OFFICIAL), province)
+    benchmarks_quality.quality_checks(bench, province, bench_user)
     bench.download("export.units_csv", official, "/units/export.csv")
     bench.download("export.units_xlsx", official, "/units/export.xlsx")
     # Every decision of the country (issue 21: 115 queries and 7.4-8 s before).

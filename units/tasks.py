@@ -1,7 +1,12 @@
 import socket
 
 from celery import shared_task
+from django.utils import timezone
 
+from reformwatch.celery import app
+from reformwatch.queue import enqueue
+
+from .selectors.data_quality import quality_warm
 from .services.recompute import recompute
 from .services.staffing_import import imports_forget_stale
 from .services.system import heartbeat_record
@@ -31,4 +36,16 @@ def figures_recompute(
     sweep also bumps the cache versions owed while Redis was away."""
     if trigger == "schedule":
         versions_settle()
-    recompute(trigger=trigger, everything=everything, rerun_of=rerun_of)
+    run = recompute(trigger=trigger, everything=everything, rerun_of=rerun_of)
+    if run is not None and not app.conf.task_always_eager:
+        # The data-quality counts of every readers' scope, off the request path
+        # (national ones take seconds); where tasks are eager (the embedded
+        # mode) a page counts its own scope when it is first read.
+        enqueue("units.tasks.data_quality_warm")
+
+
+@shared_task(ignore_result=True)
+def data_quality_warm() -> None:
+    """Count the data-quality checks of every scope that has readers of them,
+    after each recompute and daily (the overdue checks move with the date)."""
+    quality_warm(timezone.localdate())
