@@ -21,6 +21,7 @@ from units.api.errors import (
     database_unavailable,
     problem_response,
 )
+from units.selectors.data_quality import quality_total
 from units.selectors.units import national_headline
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,11 @@ logger = logging.getLogger(__name__)
 @require_safe
 def landing(request):
     today = timezone.localdate()
-    context = {"headline": national_headline(today), "published": latest_published(5)}
+    context = {
+        "headline": national_headline(today),
+        "published": latest_published(5),
+        "quality_total": quality_total(request.user, today),  # clerks only
+    }
     return render(request, "landing.html", context)
 
 

@@ -20,6 +20,7 @@ from . import (
     benchmarks_audit,
     benchmarks_figures,
     benchmarks_live,
+    benchmarks_public,
     benchmarks_quality,
 )
 from .choices import AreaLevel, LinkRole, RestructuringKind, Role
@@ -104,6 +105,7 @@ def run(bench) -> None:
     pages(bench, "official", official, province=province, today=today)
     pages(bench, "clerk", clerk, province=None, today=today, district=district)
     bench.page("landing.anonymous", None, "/")
+    benchmarks_public.public_figures(bench, province)
     benchmarks_api.api_pages(bench, bench_user("bench-official", Role.OFFICIAL), province)
     benchmarks_quality.quality_checks(bench, province, bench_user)
     bench.download("export.units_csv", official, "/units/export.csv")
