@@ -10,6 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,7 +25,6 @@ from ..selectors.dashboards import dashboard as dashboard_figures
 from ..selectors.foresight import scope_foresight
 from ..selectors.restructuring_export import decision_rows_all
 from ..selectors.restructurings import decision_groups, decision_rows_page
-from ..templatetags.units_tags import count, percent
 from ..versions import cached, data_version, digest, figures_cached, figures_store, figures_version
 from .common import paginate
 from .public_catalog import LICENCE_URL, catalog_document, dataset_markup
@@ -32,6 +32,7 @@ from .public_tables import DECISION_COLUMNS, TABLES, table_rows
 
 FORMATS = {"csv": "text/csv", "json": "application/json"}
 JSON_BLOCK = 500
+DECISION_CHUNK = 1000  # decisions read per block by the download (flat memory)
 
 
 class Refused(Exception):
@@ -79,7 +80,7 @@ def _figures(filters: dict) -> dict:
 
 def _compute(filters: dict) -> dict:
     area, year, base, sector = (filters[k] for k in ("area", "year", "base", "sector"))
-    figures = dashboard_figures(area=area, year=year, base_year=base, sector=sector)
+    figures = dashboard_figures(area=area, year=year, base_year=base, sector=sector, public=True)
     return {**figures, "foresight": scope_foresight(figures, year=year)}
 
 
@@ -133,8 +134,18 @@ def _children_rows(children: list, filters: dict) -> str:
     """The ranked scopes' rows, formatted here and not by the template engine:
     a province's ~170 communes cost ~40 ms in template tags and filters, a few
     ms here (issue 23: the uncached page within 60 ms at national scale). Only
-    the name is text; every other cell is a number formatted by the filters."""
+    the name is text; every other cell a number formatted as `count` and `percent` do."""
     base, year = filters["base"], filters["year"]
+    # The filters' own formats, their separators read once (get_format per
+    # number was half the cost of these rows).
+    thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+
+    def count(value) -> str:
+        return "" if value is None else f"{value:,}".replace(",", thousands)
+
+    def percent(value) -> str:
+        return "—" if value is None else f"{value:.2f}".replace(".", decimal) + " %"
+
     rows = []
     for f in children:
         numbers = (
@@ -220,7 +231,7 @@ def public_table(request, table: str, fmt: str):
     name = f"so-lieu-{table}-{area.code if area else 'ca-nuoc'}-{filters['base']}-{filters['year']}"
     if table == "decisions":
         columns = DECISION_COLUMNS
-        rows = decision_rows_all(_decision_filterset(request, filters))
+        rows = decision_rows_all(_decision_filterset(request, filters), chunk=DECISION_CHUNK)
         values = ([c.value(d) for c in columns] for d in rows)
         computed_at = None
     else:
