@@ -1,14 +1,14 @@
 """Every decision of the filtered restructurings list, for its exports, as plain
 values instead of model objects: in one block (four queries whatever the
 number of decisions; the national list, ~14,000 decisions, in about a second
-but ~50 MiB) or streamed in blocks of decisions (three queries a block after
+but ~50 MiB) or streamed in blocks of decisions (two queries a block after
 the decisions' cursor, flat memory: the public download)."""
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from types import SimpleNamespace
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.fields.json import KT
 
 from ..choices import LinkRole
@@ -41,7 +41,7 @@ def decision_rows_all(
 ) -> Iterator[DecisionRow]:
     """The rows the list shows, for every decision it holds, in its order.
     With `chunk`, in blocks of that many decisions, a block's rows yielded
-    before the next block is read (three queries a block, flat memory); without,
+    before the next block is read (two queries a block, flat memory); without,
     in one block (four queries whatever the number of decisions)."""
     ids = filterset.qs.order_by().values("pk")
     groups = decision_groups(filterset).iterator(chunk_size=chunk or 2000)
@@ -65,32 +65,11 @@ def _batched(items: Iterable, size: int) -> Iterator[tuple]:
 
 def _block_rows(groups: Iterable[dict], ids, keys: set | None = None) -> Iterator[DecisionRow]:
     """The rows of `groups`: their parts (of the filtered ones, as the groups
-    count them), their sources counted, and the links their first parts show.
-    With `keys` (a block's decisions), only the parts of those decisions: matched
-    on the decision's number and effective date, then on the whole key."""
-    parts = Restructuring.objects.filter(pk__in=ids)
-    if keys is not None:
-        parts = parts.filter(
-            decision_number__in={key[0] for key in keys},
-            effective_on__in={key[3] for key in keys},
-        )
-    rows = [
-        (pk, kind, *key)
-        for pk, kind, *key in parts.order_by("id").values_list("pk", "kind", *GROUP_KEY)
-        if keys is None or tuple(key) in keys
-    ]
-    within = parts.order_by().values("pk") if keys is None else [row[0] for row in rows]
-    sources = dict(
-        RestructuringLink.objects.filter(restructuring__in=within, role=LinkRole.SOURCE)
-        .order_by()
-        .values_list("restructuring")
-        .annotate(n=Count("id"))
-    )
-    part_rows = [(pk, kind, sources.get(pk), *key) for pk, kind, *key in rows]
+    count them) with their sources counted, and the links their first parts
+    show. With `keys` (a block's decisions), only the parts of those decisions."""
+    part_rows = _parts(ids, keys)
     kinds, totals, first = summarise_parts(part_rows)
-    if keys is not None:  # only the parts shown
-        within = [pk for pks in first.values() for pk in pks]
-    shown = _shown_parts(within, {pk: kind for pk, kind, *_key in part_rows}, first)
+    shown = _shown_parts(ids, keys, {pk: kind for pk, kind, *_rest in part_rows}, first)
     for group in groups:
         key = _key(group)
         changes = [c for pk in first.get(key, []) for c in part_changes(shown[pk])]
@@ -108,22 +87,54 @@ def _block_rows(groups: Iterable[dict], ids, keys: set | None = None) -> Iterato
         )
 
 
-def _shown_parts(within, kinds: dict[int, str], first: dict) -> dict[int, SimpleNamespace]:
+def _parts(ids, keys: set | None) -> list[tuple]:
+    """(id, kind, sources, *key) of the filtered parts, by id: all of them (two
+    queries, the sources counted apart), or those of the decisions `keys` (one
+    query: matched on the number and effective date, then on the whole key)."""
+    parts = Restructuring.objects.filter(pk__in=ids).order_by("id")
+    if keys is None:
+        sources = dict(
+            RestructuringLink.objects.filter(restructuring__in=ids, role=LinkRole.SOURCE)
+            .order_by()
+            .values_list("restructuring")
+            .annotate(n=Count("id"))
+        )
+        rows = parts.values_list("pk", "kind", *GROUP_KEY)
+        return [(pk, kind, sources.get(pk), *key) for pk, kind, *key in rows]
+    sources = (
+        RestructuringLink.objects.filter(restructuring=OuterRef("pk"), role=LinkRole.SOURCE)
+        .order_by()
+        .values("restructuring")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        parts.filter(
+            decision_number__in={key[0] for key in keys},
+            effective_on__in={key[3] for key in keys},
+        )
+        .annotate(sources=Subquery(sources))
+        .values_list("pk", "kind", "sources", *GROUP_KEY)
+    )
+    return [row for row in rows if tuple(row[3:]) in keys]
+
+
+def _shown_parts(ids, keys, kinds: dict[int, str], first: dict) -> dict[int, SimpleNamespace]:
     """The parts each decision shows, with their first sources and results as
-    `part_changes` reads them (names only): one query, the links of the parts
-    `within` ranked on their own table (a bulk decision has thousands), joined
-    to their units after."""
+    `part_changes` reads them (names only), in one query: for all the parts,
+    the links ranked on their own table (a bulk decision has thousands) and
+    joined to their units after; for a block's, those of the parts shown."""
     parts = {
         pk: SimpleNamespace(kind=kinds[pk], shown_sources=[], shown_results=[])
         for pks in first.values()
         for pk in pks
     }
-    wanted = first_links(within).values_list("id", flat=True)
-    if isinstance(within, list):  # a block's parts: the links' ids first, joined by
-        wanted = list(wanted)  # index after (a subquery there was a scan of them all)
+    if keys is None:
+        links = RestructuringLink.objects.filter(id__in=first_links(ids).values("id"))
+    else:
+        links = first_links(list(parts))
     links = (
-        RestructuringLink.objects.filter(id__in=wanted)
-        .order_by("id")
+        links.order_by("id")
         .annotate(before_name=KT("before__name"), after_name=KT("after__name"))
         .values_list(*LINK_VALUES)
     )
