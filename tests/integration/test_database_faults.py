@@ -215,17 +215,10 @@ def storm(stream: Stream, writes: dict[str, dict[str, dict]], pages: list[str]) 
     return fault
 
 
-def test_connections_terminated_mid_stream_lose_no_write_and_the_figures_converge(
-    live_server, clerk, official, agency, district, monkeypatch
-):
-    """GIVEN a live server, a worker, 24 schools to dissolve and 6 to staff
-    WHEN two writers and two readers run while every backend of the database is
-    terminated, five times
-    THEN every accepted write is there once with one audit entry (the audit
-    chain whole), every refused
-    one was a 503 with Retry-After and left nothing (its retry is accepted),
-    no other 5xx, and the worker and the sweep bring the figures to a full
-    recompute's."""
+def fault_stream(live_server, clerk, official, agency, district) -> tuple[Stream, dict, list]:
+    """The stream the fault tests run: 24 schools of the district to dissolve and
+    6 to staff (60 writes through the API with a clerk's token), five pages and
+    API reads for an official, the figures computed first."""
     doomed = [
         ServiceUnitFactory(name=f"Trường giải thể {n}", area=district, parent=agency)
         for n in range(24)
@@ -254,6 +247,21 @@ def test_connections_terminated_mid_stream_lose_no_write_and_the_figures_converg
         f"/api/v1/units/?area={district.pk}",
         "/api/v1/staffing/?year=2015",
     ]
+    return stream, writes, pages
+
+
+def test_connections_terminated_mid_stream_lose_no_write_and_the_figures_converge(
+    live_server, clerk, official, agency, district, monkeypatch
+):
+    """GIVEN a live server, a worker, 24 schools to dissolve and 6 to staff
+    WHEN two writers and two readers run while every backend of the database is
+    terminated, five times
+    THEN every accepted write is there once with one audit entry (the audit
+    chain whole), every refused
+    one was a 503 with Retry-After and left nothing (its retry is accepted),
+    no other 5xx, and the worker and the sweep bring the figures to a full
+    recompute's."""
+    stream, writes, pages = fault_stream(live_server, clerk, official, agency, district)
     # The expected 503s' tracebacks would fill the CI log: the answers are counted.
     for name in ("django.request", "reformwatch.views"):  # and the plain error page's
         monkeypatch.setattr(logging.getLogger(name), "disabled", True)

@@ -15,18 +15,14 @@ import time
 from collections import Counter
 
 import pytest
-from django.test import Client
 
-from reformwatch.celery import app
-from tests.factories import ServiceUnitFactory
 from tests.integration.conftest import figures_snapshot, settle, start_worker, stop_worker
-from tests.integration.test_database_faults import Stream, dissolution, present, staffing
+from tests.integration.test_database_faults import Stream, fault_stream, present
 from tests.integration.test_redis_down import own_redis  # noqa: F401 (the fixture)
 from units import versions
 from units.audit_chain import verify
 from units.models import RecomputeRun
 from units.services.recompute import recompute
-from units.services.tokens import token_create
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 DOWN_SECONDS = 3.0  # how long Redis stays dead mid-stream
@@ -133,34 +129,7 @@ def test_redis_killed_mid_stream_loses_no_write_answers_no_5xx_and_the_figures_c
     THEN no answer is a 5xx, every write is accepted and there once with one
     audit entry (the chain whole), and the worker (started again if it exited)
     and the sweep bring the figures to a full recompute's."""
-    doomed = [
-        ServiceUnitFactory(name=f"Trường giải thể {n}", area=district, parent=agency)
-        for n in range(24)
-    ]
-    staffed = [
-        ServiceUnitFactory(name=f"Trường biên chế {n}", area=district, parent=agency)
-        for n in range(6)
-    ]
-    app.control.purge()
-    recompute(trigger="manual", everything=True)
-    _token, text = token_create(actor=clerk, name="Phần mềm tỉnh", days=1)
-    signed_in = Client()
-    signed_in.force_login(official)
-    stream = Stream(live_server.url, text, signed_in.cookies["sessionid"].value)
-    writes = {
-        "decision": {f"{n}/QĐ-GT": dissolution(f"{n}/QĐ-GT", s.pk) for n, s in enumerate(doomed)},
-        "staffing": {
-            f"BC-{n}": staffing(f"BC-{n}", staffed[n % 6].pk, 2015 + n // 6, 10 + n)
-            for n in range(36)
-        },
-    }
-    pages = [
-        "/",
-        "/units/",
-        f"/figures/?area={district.pk}&base=2019&year=2020",
-        f"/api/v1/units/?area={district.pk}",
-        "/api/v1/staffing/?year=2015",
-    ]
+    stream, writes, pages = fault_stream(live_server, clerk, official, agency, district)
     # The live server shares this process's memory of a Redis gone: put back after.
     monkeypatch.setattr(versions, "_owed", versions._owed)
     monkeypatch.setattr(versions, "_down_until", versions._down_until)
