@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from pyld import jsonld
 
 from reformwatch.benchmark import Bench
 from tests.conftest import queries_of
@@ -273,3 +274,24 @@ def test_the_benchmark_measures_the_public_pages_and_a_download(demo_figures):
         "public.decisions_csv.time",
     ):
         assert name in names
+
+
+def test_the_catalogue_reads_as_rdf_with_its_links_as_iris(client, demo_figures):
+    """A harvester (CKAN's DCAT extension) reads the catalogue as RDF: processed
+    by a JSON-LD processor (PyLD, offline: the context is inline), every
+    dataset is a dcat:Dataset of the catalogue and every download URL and media
+    type an IRI, not a string."""
+    response = client.get(reverse("public:catalog"), window(ngo_quyen()))
+    document = json.loads(response.content)
+    quads = jsonld.to_rdf(document, {"format": "application/n-quads"}).splitlines()
+    dcat = "http://www.w3.org/ns/dcat#"
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    catalog = [q.split(" ")[0] for q in quads if f"{kind} <{dcat}Catalog>" in q]
+    datasets = [q for q in quads if f"{kind} <{dcat}Dataset>" in q]
+    assert len(catalog) == 1 and len(datasets) == len(TABLES) + 1
+    listed = [q for q in quads if q.startswith(catalog[0]) and f"<{dcat}dataset>" in q]
+    assert len(listed) == len(datasets)
+    for predicate in ("downloadURL", "mediaType"):
+        objects = [q.split(" ", 2)[2] for q in quads if f"<{dcat}{predicate}>" in q]
+        assert len(objects) == 2 * len(datasets), predicate
+        assert all(o.startswith("<http") for o in objects), (predicate, objects[:2])
