@@ -71,6 +71,8 @@ def _periods(step: str, rules: list[LegalRule]) -> list[tuple[dt.date, dt.date |
             if rule.valid_to:
                 starts.add(rule.valid_to + dt.timedelta(days=1))
     starts = sorted(starts)
+    if not starts:  # no rule for the step (a database without the legal rules)
+        return []
     ends = [day - dt.timedelta(days=1) for day in starts[1:]] + [None]
     return list(zip(starts, ends, strict=True))
 

@@ -8,7 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
 from supervision.choices import SessionStatus
-from supervision.models import Recommendation, Session, SupervisoryBody, WorkingSession
+from supervision.models import (
+    LegalRule,
+    Recommendation,
+    Session,
+    SupervisoryBody,
+    WorkingSession,
+)
 from supervision.rules import missed_steps
 from supervision.selectors.sessions import session_list
 from tests.factories import AgencyFactory, CommuneFactory, ServiceUnitFactory, UserFactory
@@ -281,6 +287,14 @@ def test_sessions_past_a_legal_step_deadline(clerk, national, district, other_di
     # The same sessions as the session pages' own rule, session by session.
     missed = missed_steps(list(session_list()), today=TODAY)
     assert {pk for pk, steps in missed.items() if steps} == expected | {far.pk}
+
+
+def test_without_legal_rules_no_session_is_past_a_deadline(national, body, unit):
+    """A database without the legal rules (the national dataset's) has no
+    deadline to miss: the check counts none instead of failing."""
+    session(body, [unit], decided=TODAY - dt.timedelta(days=400))
+    LegalRule.objects.all().delete()
+    assert found("sessions-past-deadline", national) == set()
 
 
 def test_sessions_under_each_law_follow_the_rule_of_their_decision_date(national, body, unit):
